@@ -1,0 +1,100 @@
+"""Ingest assets: one per game, loading every FDJ file of that game into the warehouse."""
+
+from datetime import date
+
+import dagster as dg
+
+from lottery.games import Game
+from pipelines.resources import FdjSource, Warehouse
+from warehouse.ingest import IngestResult, ingest_game
+
+INGEST_GROUP = "ingest"
+DUCKDB_POOL = "duckdb_writer"
+
+
+def draws_asset_key(game: Game) -> dg.AssetKey:
+    """The asset that holds one game's draws."""
+    return dg.AssetKey(f"{game.value}_draws")
+
+
+def _files_markdown(result: IngestResult) -> str:
+    lines = [
+        "| file | read | inserted | updated | unchanged | rejected | error |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for f in result.files:
+        name = f.file.rsplit("/", 1)[-1]
+        lines.append(
+            f"| {name} | {f.rows_read} | {f.inserted} | {f.updated} | {f.unchanged} | {f.rejected} "
+            f"| {f.error or ''} |"
+        )
+    return "\n".join(lines)
+
+
+def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
+    """The asset that loads ``game``'s FDJ files (new draws, revised prizes) into DuckDB."""
+
+    @dg.asset(
+        key=draws_asset_key(game),
+        group_name=INGEST_GROUP,
+        kinds={"duckdb", "python"},
+        pool=DUCKDB_POOL,
+        description=(
+            f"Every {game.value} draw FDJ published, from the configured source: main-formula draws in "
+            "`draws`, prize tiers in `prize_tiers`, one `ingest_log` row per file, bad rows in `rejects`."
+            + (
+                " Also the pre-2008 6/49 formula and the second draw, in their own tables."
+                if game == Game.LOTO
+                else ""
+            )
+        ),
+    )
+    def _ingest(
+        context: dg.AssetExecutionContext, warehouse: Warehouse, fdj_source: FdjSource
+    ) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            result = ingest_game(
+                con,
+                game,
+                fdj_source.location,
+                run_id=context.run_id,
+                today=date.today(),
+                timeout_s=fdj_source.http_timeout_s,
+            )
+            first, last = con.execute(
+                "SELECT min(draw_date), max(draw_date) FROM draws WHERE game = ?", [game.value]
+            ).fetchone() or (None, None)
+        metadata = {
+            "dagster/row_count": result.counts.get("main", 0),
+            "files": len(result.files),
+            "rows_read": result.total("rows_read"),
+            "inserted": result.total("inserted"),
+            "updated": result.total("updated"),
+            "unchanged": result.total("unchanged"),
+            "rejected": result.total("rejected"),
+            "first_draw": str(first),
+            "last_draw": str(last),
+            "tables": dg.MetadataValue.json(result.counts),
+            "ingest": dg.MetadataValue.md(_files_markdown(result)),
+        }
+        if result.failed:
+            problems = "; ".join(f.error or "" for f in result.failed)
+            raise dg.Failure(
+                description=(
+                    f"{len(result.failed)} {game.value} file(s) could not be read: {problems}. "
+                    f"The {len(result.files) - len(result.failed)} readable file(s) were loaded."
+                ),
+                metadata=metadata,
+            )
+        context.log.info(
+            "%s: %d files, %d rows read, %d inserted, %d updated, %d rejected",
+            game.value,
+            len(result.files),
+            metadata["rows_read"],
+            metadata["inserted"],
+            metadata["updated"],
+            metadata["rejected"],
+        )
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _ingest

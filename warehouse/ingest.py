@@ -1,0 +1,79 @@
+"""Ingest one game's FDJ files into the warehouse: fetch, parse, load, log.
+
+Good files are always loaded, whatever happens to the others; a file that cannot be read is
+logged as failed with the reason and reported back, so the caller can fail loudly after the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from lottery.fdj.parse import FdjFileError, ParsedFile, iter_csv_members, parse_csv, sniff_game
+from lottery.games import Game
+from warehouse.loader import FileReport, load_parsed, log_failed_file, record_counts, sha256_of
+from warehouse.sources import expand, fetch, game_hint
+
+
+@dataclass
+class IngestResult:
+    """What one ingest of one game did."""
+
+    game: Game
+    files: list[FileReport] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        """Files that could not be read at all."""
+        return [f for f in self.files if not f.ok]
+
+    def total(self, attribute: str) -> int:
+        """Sum of one counter (``rows_read``, ``inserted`` ...) over the readable files."""
+        return sum(getattr(f, attribute) for f in self.files if f.ok)
+
+
+def ingest_game(
+    con: duckdb.DuckDBPyConnection,
+    game: Game,
+    source: str,
+    *,
+    run_id: str | None = None,
+    today: date | None = None,
+    timeout_s: float = 30.0,
+) -> IngestResult:
+    """Load every file of ``game`` found in ``source`` (see :func:`warehouse.sources.expand`)."""
+    result = IngestResult(game=game)
+    parsed: list[tuple[ParsedFile, str, int]] = []
+    for location in expand(source):
+        hint = game_hint(location)
+        try:
+            data = fetch(location, timeout_s=timeout_s)
+            members = list(iter_csv_members(data, location))
+        except FdjFileError as exc:
+            if hint in (None, game):
+                result.files.append(log_failed_file(con, location, str(exc), game=game, run_id=run_id))
+            continue
+        for name, member in members:
+            sha = sha256_of(member)
+            try:
+                if sniff_game(member, name) != game:
+                    continue
+                parsed.append((parse_csv(member, name, game=game, today=today), sha, len(member)))
+            except FdjFileError as exc:
+                if hint in (None, game):
+                    result.files.append(
+                        log_failed_file(
+                            con, name, str(exc), game=game, sha256=sha, size=len(member), run_id=run_id
+                        )
+                    )
+    # Oldest exports first: a newer export of the same period then revises what an older one said.
+    parsed.sort(
+        key=lambda item: (max((d.draw_date for d in item[0].draws), default=date.min), item[0].source)
+    )
+    for pf, sha, size in parsed:
+        result.files.append(load_parsed(con, pf, sha256=sha, size=size, run_id=run_id))
+    result.counts = record_counts(con, game, run_id)
+    return result

@@ -1,0 +1,108 @@
+"""DuckDB schema of the warehouse (documented in warehouse/README.md).
+
+``ensure_schema`` is idempotent: it creates what is missing and records the schema version.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+# The three draw tables share one shape so one loader serves them all.
+DRAW_TABLES = {"main": "draws", "loto_6_49": "loto_6_49_draws", "loto_second": "loto_second_draws"}
+
+_DRAW_COLUMNS = """
+    game            VARCHAR   NOT NULL CHECK (game IN ('euromillions', 'loto')),
+    draw_date       DATE      NOT NULL,
+    tirage          TINYINT   NOT NULL DEFAULT 1,
+    numbers         INTEGER[] NOT NULL,
+    bonus           INTEGER[] NOT NULL,
+    balls_drawn     INTEGER[] NOT NULL,
+    bonus_drawn     INTEGER[] NOT NULL,
+    fdj_draw_id     VARCHAR,
+    claim_deadline  DATE,
+    currency        VARCHAR   NOT NULL,
+    content_digest  VARCHAR   NOT NULL,
+    source_file     VARCHAR   NOT NULL,
+    source_line     INTEGER   NOT NULL,
+    source_as_of    DATE      NOT NULL,
+    loaded_at       TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    PRIMARY KEY (game, draw_date, tirage)
+"""
+
+DDL = [
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)",
+    *(f"CREATE TABLE IF NOT EXISTS {table} ({_DRAW_COLUMNS})" for table in DRAW_TABLES.values()),
+    """
+    CREATE TABLE IF NOT EXISTS prize_tiers (
+        game            VARCHAR   NOT NULL,
+        kind            VARCHAR   NOT NULL,
+        draw_date       DATE      NOT NULL,
+        tirage          TINYINT   NOT NULL,
+        prize_table     VARCHAR   NOT NULL,
+        rank            INTEGER   NOT NULL,
+        pattern         VARCHAR,
+        numbers_min     INTEGER,
+        numbers_max     INTEGER,
+        bonus_matched   INTEGER,
+        winners_france  BIGINT,
+        winners_europe  BIGINT,
+        prize           DECIMAL(18, 2),
+        currency        VARCHAR   NOT NULL,
+        PRIMARY KEY (game, kind, draw_date, tirage, prize_table, rank)
+    )
+    """,
+    "CREATE SEQUENCE IF NOT EXISTS ingest_id_seq START 1",
+    """
+    CREATE TABLE IF NOT EXISTS ingest_log (
+        ingest_id       BIGINT    PRIMARY KEY DEFAULT nextval('ingest_id_seq'),
+        run_id          VARCHAR,
+        game            VARCHAR,
+        file            VARCHAR   NOT NULL,
+        sha256          VARCHAR,
+        bytes           BIGINT,
+        encoding        VARCHAR,
+        rows_read       INTEGER   NOT NULL DEFAULT 0,
+        rows_inserted   INTEGER   NOT NULL DEFAULT 0,
+        rows_updated    INTEGER   NOT NULL DEFAULT 0,
+        rows_unchanged  INTEGER   NOT NULL DEFAULT 0,
+        rows_rejected   INTEGER   NOT NULL DEFAULT 0,
+        status          VARCHAR   NOT NULL CHECK (status IN ('ok', 'failed')),
+        error           VARCHAR,
+        started_at      TIMESTAMP NOT NULL,
+        finished_at     TIMESTAMP NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rejects (
+        ingest_id       BIGINT    NOT NULL,
+        game            VARCHAR   NOT NULL,
+        kind            VARCHAR,
+        file            VARCHAR   NOT NULL,
+        line_no         INTEGER   NOT NULL,
+        raw_line        VARCHAR   NOT NULL,
+        reason          VARCHAR   NOT NULL,
+        rejected_at     TIMESTAMP NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS draw_counts (
+        game            VARCHAR   NOT NULL,
+        kind            VARCHAR   NOT NULL,
+        counted_at      TIMESTAMP NOT NULL,
+        run_id          VARCHAR,
+        row_count       BIGINT    NOT NULL
+    )
+    """,
+]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table that is missing and record the schema version once."""
+    for statement in DDL:
+        con.execute(statement)
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION])
