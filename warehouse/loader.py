@@ -346,8 +346,7 @@ def _log(
             r.error,
             started,
         ],
-    ).fetchone()
-    assert row is not None
+    ).fetchall()[0]
     return int(row[0])
 
 
@@ -380,8 +379,8 @@ def record_counts(con: duckdb.DuckDBPyConnection, game: Game, run_id: str | None
     ensure_schema(con)
     counts = {}
     for kind, table in DRAW_TABLES.items():
-        row = con.execute(f"SELECT count(*) FROM {table} WHERE game = ?", [game.value]).fetchone()
-        counts[kind] = int(row[0]) if row else 0
+        row = con.execute(f"SELECT count(*) FROM {table} WHERE game = ?", [game.value]).fetchall()[0]
+        counts[kind] = int(row[0])
         con.execute(
             "INSERT INTO draw_counts VALUES (?, ?, now(), ?, ?)", [game.value, kind, run_id, counts[kind]]
         )

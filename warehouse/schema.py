@@ -88,6 +88,38 @@ DDL = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS stats_snapshots (
+        game            VARCHAR   NOT NULL,
+        snapshot_date   DATE      NOT NULL,
+        scope           VARCHAR   NOT NULL,
+        kind            VARCHAR   NOT NULL CHECK (kind IN ('quick', 'full')),
+        filters         JSON      NOT NULL,
+        data_version    VARCHAR   NOT NULL,
+        draw_count      INTEGER   NOT NULL,
+        payload         JSON      NOT NULL,
+        computed_at     TIMESTAMP NOT NULL,
+        PRIMARY KEY (game, snapshot_date, scope, kind)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS number_stats (
+        game            VARCHAR   NOT NULL,
+        snapshot_date   DATE      NOT NULL,
+        scope           VARCHAR   NOT NULL,
+        ball            VARCHAR   NOT NULL CHECK (ball IN ('number', 'bonus')),
+        number          INTEGER   NOT NULL,
+        count           INTEGER   NOT NULL,
+        eligible_draws  INTEGER   NOT NULL,
+        frequency       DOUBLE    NOT NULL,
+        expected        DOUBLE    NOT NULL,
+        current_gap     INTEGER   NOT NULL,
+        max_gap         INTEGER   NOT NULL,
+        mean_gap        DOUBLE,
+        last_drawn      DATE,
+        PRIMARY KEY (game, snapshot_date, scope, ball, number)
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS draw_counts (
         game            VARCHAR   NOT NULL,
         kind            VARCHAR   NOT NULL,
@@ -103,6 +135,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table that is missing and record the schema version once."""
     for statement in DDL:
         con.execute(statement)
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
+    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
+    if row[0] is None or row[0] < SCHEMA_VERSION:
         con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION])

@@ -24,8 +24,8 @@ def summary(con: duckdb.DuckDBPyConnection) -> str:
                sum(rows_updated), sum(rows_unchanged), sum(rows_rejected)
         FROM ingest_log WHERE run_id = (SELECT run_id FROM ingest_log ORDER BY ingest_id DESC LIMIT 1)
         """
-    ).fetchone()
-    if row and row[0]:
+    ).fetchall()[0]
+    if row[0]:
         files, failed, read, ins, upd, same, rej = row
         lines.append(
             f"last ingest: {files} files ({failed} failed), {read} rows read: {ins} inserted, "

@@ -63,7 +63,7 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
             )
             first, last = con.execute(
                 "SELECT min(draw_date), max(draw_date) FROM draws WHERE game = ?", [game.value]
-            ).fetchone() or (None, None)
+            ).fetchall()[0]
         metadata = {
             "dagster/row_count": result.counts.get("main", 0),
             "files": len(result.files),

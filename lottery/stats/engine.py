@@ -1,0 +1,505 @@
+"""Exact statistics over a window of main-formula draws, vectorised with numpy.
+
+Input is a :class:`DrawSet` (dates ascending, one row of sorted balls per draw). Every figure is
+exact; the expectations are the exact ones for fair draws under the rules in force on each date
+(EuroMillions' star pool grew from 9 to 11 to 12: a star only counts as *eligible* in draws where
+it existed). Definitions:
+
+* ``current_gap``: draws of the window after the number's last appearance (``eligible_draws`` when
+  it never appeared); ``max_gap``: the longest run of eligible draws without it, counting the run
+  before its first appearance and the current run; ``mean_gap``: mean number of draws between two
+  consecutive appearances (None below two appearances).
+* The chi-square statistic treats each draw's k balls as drawn without replacement, so Pearson's
+  X^2 behaves like c * chi2(K-1) with c = (K-k)/(K-1); we divide by c. Where the bonus pool
+  changed inside the window, each era contributes its own corrected statistic and K-1 degrees of
+  freedom (the eras are independent sets of draws).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from math import comb, sqrt
+
+import numpy as np
+from scipy.stats import chi2
+
+from lottery.games import DrawKind, Game, eras_of
+from lottery.stats.models import (
+    Bucket,
+    ChiSquare,
+    Distribution,
+    Distributions,
+    DrawOut,
+    FullStats,
+    HotCold,
+    HotColdNumber,
+    NumberStat,
+    Pairs,
+    PairStat,
+    QuickNumberStat,
+    QuickStats,
+    Randomness,
+    StatsFilter,
+)
+
+POISSON_NOISE_BELOW = 5.0  # expected counts under this are flagged as noise
+
+
+@dataclass(frozen=True)
+class DrawSet:
+    """A window of one game's main-formula draws, oldest first."""
+
+    game: Game
+    dates: np.ndarray  # datetime64[D], ascending
+    numbers: np.ndarray  # (n, k) integers, each row sorted
+    bonus: np.ndarray  # (n, b) integers, each row sorted
+
+    def __post_init__(self) -> None:
+        n = len(self.dates)
+        if self.numbers.shape[0] != n or self.bonus.shape[0] != n:
+            raise ValueError("dates, numbers and bonus must have one row per draw")
+
+    @property
+    def size(self) -> int:
+        """Number of draws."""
+        return len(self.dates)
+
+    def draw(self, i: int) -> DrawOut:
+        """Draw ``i`` as the API shows it."""
+        return DrawOut(
+            draw_date=_as_date(self.dates[i]),
+            numbers=[int(x) for x in self.numbers[i]],
+            bonus=[int(x) for x in self.bonus[i]],
+        )
+
+
+def _as_date(value: np.datetime64) -> date:
+    return date.fromisoformat(str(value.astype("datetime64[D]")))
+
+
+def pools(game: Game, dates: np.ndarray) -> tuple[int, np.ndarray]:
+    """The main pool size K (constant for the main formula) and the bonus pool on each date."""
+    eras = eras_of(game, DrawKind.MAIN)
+    if len({e.numbers_max for e in eras}) != 1 or len({e.numbers_count for e in eras}) != 1:
+        raise NotImplementedError("the main-number pool is constant in every game's main formula")
+    bonus_max = np.array([e.bonus_max for e in eras])
+    if np.any(np.diff(bonus_max) < 0):
+        raise NotImplementedError("eligibility assumes a bonus pool that never shrinks")
+    starts = np.array([np.datetime64(e.start, "D") for e in eras])
+    era_index = np.searchsorted(starts, dates.astype("datetime64[D]"), side="right") - 1
+    return eras[0].numbers_max, bonus_max[np.clip(era_index, 0, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-ball statistics
+
+
+@dataclass(frozen=True)
+class BallStats:
+    """Arrays indexed by ball - 1."""
+
+    count: np.ndarray
+    eligible: np.ndarray
+    expected: np.ndarray
+    last_index: np.ndarray  # -1 when never drawn
+    current_gap: np.ndarray
+    max_gap: np.ndarray
+    mean_gap: np.ndarray  # nan below two appearances
+
+
+def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
+    """Counts, eligibility, expectations and gaps of balls 1..top in an (n, k) matrix.
+
+    ``pool[i]`` is the highest ball that existed in draw i (non-decreasing).
+    """
+    n, k = values.shape
+    balls = np.arange(1, top + 1)
+    first_eligible = np.searchsorted(pool, balls, side="left")
+    eligible = n - first_eligible
+    # Expected count: sum over eligible draws of k / pool size.
+    tail = np.concatenate((np.cumsum((k / pool)[::-1])[::-1], [0.0]))
+    expected = tail[first_eligible]
+
+    flat = values.ravel().astype(np.int16)
+    order = np.argsort(flat, kind="stable")  # radix sort; keeps draw order within a ball
+    sorted_balls = flat[order]
+    draw_idx = (order // k).astype(np.int64)
+    count = np.bincount(sorted_balls, minlength=top + 1)[1 : top + 1]
+
+    last_index = np.full(top, -1, dtype=np.int64)
+    max_gap = eligible.copy()
+    mean_gap = np.full(top, np.nan)
+    present = np.flatnonzero(count)
+    if present.size:
+        starts = np.concatenate(([0], np.cumsum(count[present])[:-1]))
+        ends = starts + count[present] - 1
+        first = draw_idx[starts]
+        last = draw_idx[ends]
+        gaps = np.append(np.diff(draw_idx) - 1, -1)
+        gaps[ends] = -1  # no gap across two balls' groups
+        internal_max = np.maximum.reduceat(gaps, starts)
+        leading = first - first_eligible[present]
+        trailing = n - 1 - last
+        max_gap[present] = np.maximum(np.maximum(internal_max, leading), trailing)
+        last_index[present] = last
+        c = count[present]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_gap[present] = np.where(c >= 2, (last - first - (c - 1)) / (c - 1), np.nan)
+    current_gap = np.where(last_index >= 0, n - 1 - last_index, eligible)
+    return BallStats(count, eligible, expected, last_index, current_gap, max_gap, mean_gap)
+
+
+def _quick_numbers(ds: DrawSet, st: BallStats) -> list[QuickNumberStat]:
+    return [
+        QuickNumberStat(
+            number=i + 1,
+            count=int(st.count[i]),
+            frequency=float(st.count[i] / st.eligible[i]) if st.eligible[i] else 0.0,
+            current_gap=int(st.current_gap[i]),
+            last_drawn=_as_date(ds.dates[st.last_index[i]]) if st.last_index[i] >= 0 else None,
+        )
+        for i in range(len(st.count))
+    ]
+
+
+def _full_numbers(ds: DrawSet, st: BallStats) -> list[NumberStat]:
+    return [
+        NumberStat(
+            **q.model_dump(),
+            eligible_draws=int(st.eligible[i]),
+            expected=float(st.expected[i]),
+            max_gap=int(st.max_gap[i]),
+            mean_gap=None if np.isnan(st.mean_gap[i]) else float(st.mean_gap[i]),
+        )
+        for i, q in enumerate(_quick_numbers(ds, st))
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hot and cold
+
+
+def hot_cold(values: np.ndarray, st: BallStats, top_ball: int, last_n: int, shown: int = 5) -> HotCold:
+    """The ``shown`` most and least over-represented numbers of the last N draws (by z-score)."""
+    n, k = values.shape
+    m = min(last_n, n)
+    recent = np.bincount(values[n - m :].ravel(), minlength=top_ball + 1)[1:]
+    p_long = np.divide(st.count, st.eligible, out=np.zeros(top_ball), where=st.eligible > 0)
+    expected = m * p_long
+    sd = np.sqrt(m * p_long * (1 - p_long))
+    z = np.divide(recent - expected, sd, out=np.zeros(top_ball), where=sd > 0)
+    fair = m * k / top_ball
+    rows = [
+        HotColdNumber(
+            number=i + 1,
+            recent_count=int(recent[i]),
+            recent_expected=float(expected[i]),
+            fair_expected=float(fair),
+            z=float(z[i]),
+        )
+        for i in range(top_ball)
+    ]
+    by_z = sorted(rows, key=lambda r: (-r.z, r.number))
+    return HotCold(
+        last_n=m,
+        hot=by_z[:shown],
+        cold=sorted(rows, key=lambda r: (r.z, r.number))[:shown],
+        note=(
+            f"Counts over the last {m} draws against each number's long-run frequency. In fair draws "
+            "about 1 number in 20 shows |z| > 2 by chance; this does not predict the next draw."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairs and triplets
+
+
+def _combo_counts(values: np.ndarray, size: int, base: int) -> np.ndarray:
+    k = values.shape[1]
+    idx = (
+        [(a, b) for a in range(k) for b in range(a + 1, k)]
+        if size == 2
+        else [(a, b, c) for a in range(k) for b in range(a + 1, k) for c in range(b + 1, k)]
+    )
+    v = values.astype(np.int64)
+    counts = np.zeros(base**size, dtype=np.int64)
+    for t in idx:
+        counts += np.bincount(
+            sum(v[:, col] * base ** (size - 1 - j) for j, col in enumerate(t)), minlength=base**size
+        )
+    return counts
+
+
+def _decode(code: int, size: int, base: int) -> list[int]:
+    return [(code // base ** (size - 1 - j)) % base for j in range(size)]
+
+
+def _top(counts: np.ndarray, expected: np.ndarray, size: int, base: int, top_n: int | None) -> list[PairStat]:
+    valid = np.flatnonzero(expected > 0)
+    if top_n is not None:
+        order = np.lexsort((valid, -counts[valid]))[:top_n]
+        valid = valid[order]
+    return [
+        PairStat(
+            numbers=_decode(int(c), size, base),
+            count=int(counts[c]),
+            expected=float(expected[c]),
+            poisson_noise=bool(expected[c] < POISSON_NOISE_BELOW),
+        )
+        for c in valid
+    ]
+
+
+@cache
+def _valid_codes(top_ball: int, size: int, base: int = 64) -> np.ndarray:
+    """Codes of every ascending ``size``-tuple of balls 1..top_ball, encoded in ``base``."""
+    grids = np.meshgrid(*(np.arange(1, top_ball + 1),) * size, indexing="ij")
+    keep = np.all([grids[j] < grids[j + 1] for j in range(size - 1)], axis=0)
+    codes = sum(grids[j][keep] * base ** (size - 1 - j) for j in range(size))
+    codes.setflags(write=False)
+    return codes
+
+
+def pairs(ds: DrawSet, top_ball: int, bonus_pool: np.ndarray, top_n: int | None, triplets_n: int) -> Pairs:
+    """Pair counts of numbers (and of bonus balls where there are two) and the top triplets."""
+    n, k = ds.numbers.shape
+    base = 64
+    grid = np.zeros(base * base)
+    grid[_valid_codes(top_ball, 2)] = n * k * (k - 1) / (top_ball * (top_ball - 1))
+    number_pairs = _top(_combo_counts(ds.numbers, 2, base), grid, 2, base, top_n)
+
+    bonus_pairs: list[PairStat] = []
+    if ds.bonus.shape[1] == 2:
+        bgrid = np.zeros(base * base)
+        for size in np.unique(bonus_pool):
+            bgrid[_valid_codes(int(size), 2)] += int(np.sum(bonus_pool == size)) / comb(int(size), 2)
+        bonus_pairs = _top(_combo_counts(ds.bonus, 2, base), bgrid, 2, base, top_n)
+
+    tgrid = np.zeros(base**3)
+    tgrid[_valid_codes(top_ball, 3)] = n * comb(k, 3) / comb(top_ball, 3)
+    triplets = _top(_combo_counts(ds.numbers, 3, base), tgrid, 3, base, triplets_n)
+    return Pairs(
+        numbers=number_pairs, bonus=bonus_pairs, triplets=triplets, total_number_pairs=comb(top_ball, 2)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Distributions
+
+
+def _hypergeom(pool: int, good: int, k: int, j: int) -> float:
+    return comb(good, j) * comb(pool - good, k - j) / comb(pool, k)
+
+
+@cache
+def sum_distribution(pool: int, k: int) -> tuple[float, ...]:
+    """Exact P(sum of k distinct balls of 1..pool = s), indexed by s."""
+    top = k * pool
+    ways = np.zeros((k + 1, top + 1), dtype=object)
+    ways[0, 0] = 1
+    for ball in range(1, pool + 1):
+        for j in range(k, 0, -1):
+            ways[j, ball:] = ways[j, ball:] + ways[j - 1, : top + 1 - ball]
+    total = comb(pool, k)
+    return tuple(float(w) / total for w in ways[k])
+
+
+def _mask(values: np.ndarray) -> np.ndarray:
+    one = np.uint64(1)
+    return np.bitwise_or.reduce(np.left_shift(one, values.astype(np.uint64)), axis=1)
+
+
+def _set_mask(balls: range | list[int]) -> np.uint64:
+    return np.uint64(sum(1 << b for b in balls))
+
+
+def _histogram(per_draw: np.ndarray, values: range, expected: list[float] | None) -> Distribution:
+    counts = np.bincount(per_draw, minlength=max(values) + 1)
+    total = max(len(per_draw), 1)
+    return Distribution(
+        buckets=[
+            Bucket(
+                value=str(v),
+                count=int(counts[v]),
+                share=float(counts[v] / total),
+                expected_share=None if expected is None else expected[i],
+            )
+            for i, v in enumerate(values)
+        ],
+        mean=float(per_draw.mean()) if len(per_draw) else 0.0,
+        expected_mean=None
+        if expected is None
+        else float(sum(v * p for v, p in zip(values, expected, strict=True))),
+    )
+
+
+def distributions(ds: DrawSet, pool: int) -> Distributions:
+    """Odd/even, low/high, sum, consecutive numbers, decades and repeats from the previous draw."""
+    n, k = ds.numbers.shape
+    mask = _mask(ds.numbers)
+    odd = [b for b in range(1, pool + 1) if b % 2]
+    low = list(range(1, pool // 2 + 1))
+    counts_of = range(k + 1)
+
+    odd_d = _histogram(
+        np.bitwise_count(mask & _set_mask(odd)),
+        counts_of,
+        [_hypergeom(pool, len(odd), k, j) for j in counts_of],
+    )
+    low_d = _histogram(
+        np.bitwise_count(mask & _set_mask(low)),
+        counts_of,
+        [_hypergeom(pool, len(low), k, j) for j in counts_of],
+    )
+    consecutive = [comb(k - 1, j) * comb(pool - k + 1, k - j) / comb(pool, k) for j in range(k)]
+    consecutive_d = _histogram(np.bitwise_count(mask & (mask >> np.uint64(1))), range(k), consecutive)
+    repeats_d = _histogram(
+        np.bitwise_count(mask[1:] & mask[:-1]), counts_of, [_hypergeom(pool, k, k, j) for j in counts_of]
+    )
+
+    sums = ds.numbers.sum(axis=1)
+    exact = sum_distribution(pool, k)
+    width = 10
+    edges = range((int(sums.min()) // width) * width, int(sums.max()) + width, width) if n else range(0)
+    sum_buckets = []
+    for lo in edges:
+        c = int(np.sum((sums >= lo) & (sums < lo + width)))
+        sum_buckets.append(
+            Bucket(
+                value=f"{lo}-{lo + width - 1}",
+                count=c,
+                share=c / max(n, 1),
+                expected_share=sum(exact[lo : lo + width]),
+            )
+        )
+    sum_d = Distribution(
+        buckets=sum_buckets,
+        mean=float(sums.mean()) if n else 0.0,
+        expected_mean=k * (pool + 1) / 2,
+        sd=float(sums.std(ddof=1)) if n > 1 else None,
+        expected_sd=sqrt(k * (pool + 1) * (pool - k) / 12),
+    )
+
+    decade_sets = [list(range(max(d, 1), min(d + 10, pool + 1))) for d in range(0, pool + 1, 10)]
+    if len(decade_sets[-1]) == 1:  # 50 joins the forties
+        decade_sets[-2].extend(decade_sets.pop())
+    dec_buckets = []
+    for balls in decade_sets:
+        c = int(np.bitwise_count(mask & _set_mask(balls)).sum())
+        dec_buckets.append(
+            Bucket(
+                value=f"{balls[0]}-{balls[-1]}",
+                count=c,
+                share=c / max(n * k, 1),
+                expected_share=len(balls) / pool,
+            )
+        )
+    decades_d = Distribution(buckets=dec_buckets, mean=float(k), expected_mean=float(k))
+    return Distributions(
+        odd_count=odd_d,
+        low_count=low_d,
+        sum=sum_d,
+        consecutive_pairs=consecutive_d,
+        decades=decades_d,
+        repeats_from_previous=repeats_d,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Randomness
+
+
+def chi_square(values: np.ndarray, pool: np.ndarray) -> ChiSquare:
+    """Pearson's chi-square of ball counts against uniform, per era of the pool, corrected."""
+    k = values.shape[1]
+    raw = corrected = 0.0
+    df = 0
+    min_expected = float("inf")
+    for size in np.unique(pool):
+        size = int(size)
+        rows = values[pool == size]
+        observed = np.bincount(rows.ravel(), minlength=size + 1)[1 : size + 1]
+        expected = len(rows) * k / size
+        x2 = float(np.sum((observed - expected) ** 2) / expected)
+        c = (size - k) / (size - 1)
+        raw += x2
+        corrected += x2 / c
+        df += size - 1
+        min_expected = min(min_expected, expected)
+    p = float(chi2.sf(corrected, df)) if df else 1.0
+    if p < 0.001:
+        verdict = f"Counts depart from uniform far more than chance allows (p = {p:.2g})."
+    elif p < 0.01:
+        verdict = (
+            f"Counts depart from uniform more than chance usually allows (p = {p:.2g}); with many windows "
+            "tested, about 1 in 100 fair ones shows this: check on new draws before reading anything into it."
+        )
+    else:
+        verdict = f"Consistent with fair draws (p = {p:.2g})."
+    if min_expected < POISSON_NOISE_BELOW:
+        verdict += f" Expected counts are small (min {min_expected:.1f}), so the p-value is approximate."
+    return ChiSquare(
+        statistic=raw,
+        correction=raw / corrected if corrected else 1.0,
+        corrected_statistic=corrected,
+        df=df,
+        p_value=p,
+        min_expected=min_expected if df else 0.0,
+        verdict=verdict,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The two shapes of result
+
+
+def quick_stats(ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: int = 50) -> QuickStats:
+    """Draw count, first/last draw, every number's and bonus ball's count/frequency/gap, hot/cold."""
+    pool, bonus_pool = pools(ds.game, ds.dates)
+    numbers = ball_stats(ds.numbers, np.full(ds.size, pool), pool)
+    bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
+    return QuickStats(
+        game=ds.game,
+        filters=filters.public(),
+        draw_count=ds.size,
+        first_draw=ds.draw(0),
+        last_draw=ds.draw(ds.size - 1),
+        numbers=_quick_numbers(ds, numbers),
+        bonus=_quick_numbers(ds, bonus),
+        hot_cold=hot_cold(ds.numbers, numbers, pool, hot_n),
+        data_version=data_version,
+    )
+
+
+def full_stats(
+    ds: DrawSet,
+    filters: StatsFilter,
+    data_version: str,
+    *,
+    hot_n: int = 50,
+    top_n: int | None = 20,
+    triplets_n: int = 10,
+) -> FullStats:
+    """Everything: per-ball statistics, pairs, triplets, distributions, hot/cold, randomness."""
+    pool, bonus_pool = pools(ds.game, ds.dates)
+    numbers = ball_stats(ds.numbers, np.full(ds.size, pool), pool)
+    bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
+    return FullStats(
+        game=ds.game,
+        filters=filters.public(),
+        draw_count=ds.size,
+        first_draw=ds.draw(0),
+        last_draw=ds.draw(ds.size - 1),
+        numbers=_full_numbers(ds, numbers),
+        bonus=_full_numbers(ds, bonus),
+        pairs=pairs(ds, pool, bonus_pool, top_n, triplets_n),
+        distributions=distributions(ds, pool),
+        hot_cold=hot_cold(ds.numbers, numbers, pool, hot_n),
+        randomness=Randomness(
+            numbers=chi_square(ds.numbers, np.full(ds.size, pool)), bonus=chi_square(ds.bonus, bonus_pool)
+        ),
+        data_version=data_version,
+    )

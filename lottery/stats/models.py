@@ -1,0 +1,250 @@
+"""Statistics filters and results: the public JSON contract shared by Dagster and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lottery.games import Game
+
+
+class StatsError(ValueError):
+    """Base of every error a statistics request can raise; ``field`` names the culprit."""
+
+    status_hint = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class InvalidFilterError(StatsError):
+    """A filter that can never select anything (month without year, month 13, from after to ...)."""
+
+
+class UnknownGameError(StatsError):
+    """A game the platform does not know."""
+
+    status_hint = 404
+
+
+class NoDrawsError(StatsError):
+    """A valid filter whose window holds no draw (a year before the game existed ...)."""
+
+    status_hint = 404
+
+
+def parse_game(value: str) -> Game:
+    """``'euromillions'`` -> Game.EUROMILLIONS, or :class:`UnknownGameError`."""
+    try:
+        return Game(value.lower())
+    except ValueError:
+        known = ", ".join(g.value for g in Game)
+        raise UnknownGameError("game", f"unknown game {value!r}; known games: {known}") from None
+
+
+class StatsFilter(BaseModel):
+    """Which draws a statistic covers: all, a year, a month of a year, a date range, the last N.
+
+    Filters combine: the date filters select a window, then ``last`` keeps its last N draws.
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+
+    year: int | None = None
+    month: int | None = None
+    date_from: date | None = Field(default=None, alias="from")
+    date_to: date | None = Field(default=None, alias="to")
+    last: int | None = None
+
+    def validated(self) -> StatsFilter:
+        """Self, or :class:`InvalidFilterError` saying which field is wrong and why."""
+        if self.month is not None and self.year is None:
+            raise InvalidFilterError("month", "month needs a year (e.g. year=2025&month=3)")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise InvalidFilterError("month", f"month must be 1..12, got {self.month}")
+        if self.year is not None and not 1900 <= self.year <= 2999:
+            raise InvalidFilterError("year", f"year must be a four-digit year, got {self.year}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InvalidFilterError("from", f"from ({self.date_from}) is after to ({self.date_to})")
+        if self.last is not None and self.last < 1:
+            raise InvalidFilterError("last", f"last must be at least 1, got {self.last}")
+        return self
+
+    @property
+    def bounds(self) -> tuple[date | None, date | None]:
+        """The inclusive date range the filters allow (None: open)."""
+        lo, hi = self.date_from, self.date_to
+        if self.year is not None:
+            start = date(self.year, self.month or 1, 1)
+            end = (
+                date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+                if self.month
+                else date(self.year + 1, 1, 1)
+            )
+            end = date.fromordinal(end.toordinal() - 1)
+            lo = max(lo, start) if lo else start
+            hi = min(hi, end) if hi else end
+        return lo, hi
+
+    @property
+    def scope(self) -> str:
+        """A short stable name of the window: ``all``, ``2025``, ``2025-03``, ``last50``, ``...``."""
+        parts = []
+        if self.year is not None:
+            parts.append(f"{self.year}" + (f"-{self.month:02d}" if self.month else ""))
+        if self.date_from or self.date_to:
+            parts.append(f"{self.date_from or ''}..{self.date_to or ''}")
+        if self.last is not None:
+            parts.append(f"last{self.last}")
+        return "+".join(parts) or "all"
+
+    def public(self) -> dict[str, object]:
+        """The filters as the API names them, without the unset ones."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class DrawOut(BaseModel):
+    """One draw: date, sorted numbers, sorted bonus balls."""
+
+    draw_date: date
+    numbers: list[int]
+    bonus: list[int]
+
+
+class QuickNumberStat(BaseModel):
+    """How often one number came out in the window, and how long ago."""
+
+    number: int
+    count: int
+    frequency: float = Field(description="count / eligible_draws")
+    current_gap: int = Field(description="draws since it last came out (eligible_draws if never)")
+    last_drawn: date | None
+
+
+class NumberStat(QuickNumberStat):
+    """Everything about one number in the window."""
+
+    eligible_draws: int = Field(description="draws of the window in which the number existed")
+    expected: float = Field(description="expected count under fair draws")
+    max_gap: int = Field(description="longest run of eligible draws without it (incl. current run)")
+    mean_gap: float | None = Field(description="mean draws between two appearances (None if < 2)")
+
+
+class HotColdNumber(BaseModel):
+    """A number's last-N count against its long-run frequency."""
+
+    number: int
+    recent_count: int
+    recent_expected: float = Field(description="last_n x long-run frequency")
+    fair_expected: float = Field(description="last_n x the fair probability")
+    z: float = Field(description="(recent_count - recent_expected) / binomial sd")
+
+
+class HotCold(BaseModel):
+    """Top and bottom numbers of the last N draws; |z| < 2 is ordinary noise."""
+
+    last_n: int
+    hot: list[HotColdNumber]
+    cold: list[HotColdNumber]
+    note: str
+
+
+class QuickStats(BaseModel):
+    """The quick-stats page."""
+
+    game: Game
+    filters: dict[str, object]
+    draw_count: int
+    first_draw: DrawOut
+    last_draw: DrawOut
+    numbers: list[QuickNumberStat]
+    bonus: list[QuickNumberStat]
+    hot_cold: HotCold
+    data_version: str
+
+
+class PairStat(BaseModel):
+    """How often a pair (or triplet) of balls came out together."""
+
+    numbers: list[int]
+    count: int
+    expected: float
+    poisson_noise: bool = Field(description="expected count below 5: counts are mostly noise")
+
+
+class Pairs(BaseModel):
+    """Pair and triplet counts (top N unless all were asked for)."""
+
+    numbers: list[PairStat]
+    bonus: list[PairStat]
+    triplets: list[PairStat]
+    total_number_pairs: int
+
+
+class Bucket(BaseModel):
+    """One bar of a distribution: a value (or range), observed count and share, exact expected share."""
+
+    value: str
+    count: int
+    share: float
+    expected_share: float | None
+
+
+class Distribution(BaseModel):
+    """A per-draw quantity's distribution over the window."""
+
+    buckets: list[Bucket]
+    mean: float
+    expected_mean: float | None = None
+    sd: float | None = None
+    expected_sd: float | None = None
+
+
+class Distributions(BaseModel):
+    """Shapes of the draws."""
+
+    odd_count: Distribution
+    low_count: Distribution
+    sum: Distribution
+    consecutive_pairs: Distribution
+    decades: Distribution
+    repeats_from_previous: Distribution
+
+
+class ChiSquare(BaseModel):
+    """Pearson's chi-square against uniform, corrected for drawing without replacement."""
+
+    statistic: float = Field(description="Pearson's X^2 as computed")
+    correction: float = Field(description="(K-k)/(K-1); the corrected statistic is X^2 / correction")
+    corrected_statistic: float
+    df: int
+    p_value: float
+    min_expected: float
+    verdict: str
+
+
+class Randomness(BaseModel):
+    """Are the counts consistent with fair draws?"""
+
+    numbers: ChiSquare
+    bonus: ChiSquare
+
+
+class FullStats(BaseModel):
+    """The full-stats page."""
+
+    game: Game
+    filters: dict[str, object]
+    draw_count: int
+    first_draw: DrawOut
+    last_draw: DrawOut
+    numbers: list[NumberStat]
+    bonus: list[NumberStat]
+    pairs: Pairs
+    distributions: Distributions
+    hot_cold: HotCold
+    randomness: Randomness
+    data_version: str

@@ -1,0 +1,124 @@
+"""Daily statistics snapshot: one asset per game.
+
+Per game rather than one asset with Dagster partitions: a partitioned asset makes
+``dagster asset materialize --select '*'`` refuse to run without ``--partition``, and that command
+must materialise everything. One asset per game gives the same independence (each game
+materialises, fails and is checked on its own) and keeps the CLI simple.
+"""
+
+from datetime import date
+
+import dagster as dg
+
+from lottery.games import Game
+from lottery.stats.models import FullStats
+from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.resources import Warehouse
+from warehouse.snapshots import audit_snapshot, write_snapshot
+
+STATS_GROUP = "statistics"
+CHECKS = {
+    "counts_add_up": "Per window, the number counts sum to k x draws and the bonus counts to b x draws.",
+    "frequencies_in_range": "Every frequency lies in [0, 1].",
+    "window_counts_match_draws": "Every window's draw count equals a fresh count of the `draws` table.",
+}
+
+
+def headline_markdown(full: FullStats) -> str:
+    """Draw count, most and least drawn numbers, chi-square verdicts, as Markdown for the UI."""
+    by_count = sorted(full.numbers, key=lambda s: (-s.count, s.number))
+    fmt = ", ".join
+    most = fmt(f"**{s.number}** ({s.count})" for s in by_count[:5])
+    least = fmt(f"**{s.number}** ({s.count})" for s in by_count[-5:][::-1])
+    r = full.randomness
+    return "\n".join(
+        [
+            f"### {full.game.value}: {full.draw_count} draws, {full.first_draw.draw_date} → "
+            f"{full.last_draw.draw_date}",
+            f"- expected count per number under fair draws: {full.numbers[0].expected:.1f}",
+            f"- most drawn: {most}",
+            f"- least drawn: {least}",
+            f"- numbers chi-square: X² = {r.numbers.corrected_statistic:.1f} (corrected), "
+            f"df = {r.numbers.df}, p = {r.numbers.p_value:.3g}. {r.numbers.verdict}",
+            f"- bonus chi-square: X² = {r.bonus.corrected_statistic:.1f}, df = {r.bonus.df}, "
+            f"p = {r.bonus.p_value:.3g}. {r.bonus.verdict}",
+            f"- data_version `{full.data_version}`",
+        ]
+    )
+
+
+def statistics_asset_key(game: Game) -> dg.AssetKey:
+    """The asset that holds one game's daily statistics snapshot."""
+    return dg.AssetKey(f"{game.value}_statistics")
+
+
+def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
+    """Today's statistics snapshot of ``game``, with its consistency checks."""
+    key = statistics_asset_key(game)
+
+    @dg.asset(
+        key=key,
+        group_name=STATS_GROUP,
+        deps=[draws_asset_key(game)],
+        kinds={"duckdb", "numpy"},
+        pool=DUCKDB_POOL,
+        check_specs=[dg.AssetCheckSpec(name, asset=key, description=d) for name, d in CHECKS.items()],
+        description=(
+            f"Today's {game.value} statistics (quick and full) for all history, every year and year+month "
+            "that has draws, and the last 50/100 draws: `stats_snapshots` (JSON payloads, as the API serves "
+            "them) and `number_stats` (one row per ball). Earlier days are kept."
+        ),
+    )
+    def _statistics(warehouse: Warehouse) -> dg.MaterializeResult:
+        today = date.today()
+        with warehouse.connect() as con:
+            report = write_snapshot(con, game, today)
+            audit = audit_snapshot(con, game, today)
+        assert report.headline is not None
+        checks = {
+            "counts_add_up": audit.bad_sums,
+            "frequencies_in_range": audit.bad_frequencies,
+            "window_counts_match_draws": audit.bad_counts,
+        }
+        return dg.MaterializeResult(
+            metadata={
+                "snapshot_date": str(today),
+                "scopes": report.scopes,
+                "dagster/row_count": report.scopes * 2,
+                "draw_count": report.headline.draw_count,
+                "data_version": report.data_version,
+                "numbers_chi_square_p": report.headline.randomness.numbers.p_value,
+                "summary": dg.MetadataValue.md(headline_markdown(report.headline)),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name=name,
+                    passed=not problems,
+                    metadata={
+                        "windows_checked": audit.scopes,
+                        "problems": dg.MetadataValue.json(problems[:20]),
+                    },
+                )
+                for name, problems in checks.items()
+            ],
+        )
+
+    return _statistics
+
+
+statistics_job = dg.define_asset_job(
+    "daily_statistics_job",
+    selection=[statistics_asset_key(g) for g in Game],
+    description="Today's statistics snapshot of every game.",
+)
+
+
+@dg.schedule(
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Paris",
+    job=statistics_job,
+    description="Every day at 06:00 Paris time: today's statistics snapshot of each game.",
+)
+def daily_statistics_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    """One run a day, keyed by the day so a retried tick does not run twice."""
+    return dg.RunRequest(run_key=context.scheduled_execution_time.date().isoformat())

@@ -1,0 +1,82 @@
+"""Statistics windows read from the warehouse (SQL), handed to the domain engine (numpy)."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+
+from lottery.games import Game, current_era
+from lottery.stats.engine import DrawSet, full_stats, quick_stats
+from lottery.stats.models import FullStats, NoDrawsError, QuickStats, StatsFilter
+
+
+def data_version(con: duckdb.DuckDBPyConnection, game: Game) -> str:
+    """A short fingerprint of every main-formula draw of ``game``: changes whenever a draw does."""
+    row = con.execute(
+        """
+        SELECT count(*), md5(coalesce(string_agg(
+            draw_date::VARCHAR || ':' || numbers::VARCHAR || ':' || bonus::VARCHAR, ';'
+            ORDER BY draw_date), ''))
+        FROM draws WHERE game = ?
+        """,
+        [game.value],
+    ).fetchall()[0]
+    return f"{row[0]}-{row[1][:12]}"
+
+
+def window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
+    """SQL selecting the window's draws (oldest first) and its parameters."""
+    era = current_era(game)
+    cols = ", ".join(
+        [f"numbers[{i + 1}] AS n{i}" for i in range(era.numbers_count)]
+        + [f"bonus[{i + 1}] AS b{i}" for i in range(era.bonus_count)]
+    )
+    lo, hi = filters.bounds
+    where, params = ["game = ?"], [game.value]
+    if lo:
+        where.append("draw_date >= ?")
+        params.append(lo)
+    if hi:
+        where.append("draw_date <= ?")
+        params.append(hi)
+    sql = f"SELECT draw_date, {cols} FROM draws WHERE {' AND '.join(where)}"
+    if filters.last is not None:
+        sql = f"SELECT * FROM ({sql} ORDER BY draw_date DESC LIMIT ?) ORDER BY draw_date"
+        params.append(filters.last)
+    else:
+        sql += " ORDER BY draw_date"
+    return sql, params
+
+
+def load_window(con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter) -> DrawSet:
+    """The draws a (validated) filter selects, or :class:`NoDrawsError` saying what exists."""
+    filters = filters.validated()
+    sql, params = window_sql(game, filters)
+    cols = con.execute(sql, params).fetchnumpy()
+    if len(cols["draw_date"]) == 0:
+        span = con.execute(
+            "SELECT min(draw_date), max(draw_date) FROM draws WHERE game = ?", [game.value]
+        ).fetchall()[0]
+        held = f"draws run from {span[0]} to {span[1]}" if span[0] else "the warehouse holds none yet"
+        field = (
+            "year"
+            if filters.year is not None
+            else ("from" if filters.date_from or filters.date_to else "game")
+        )
+        raise NoDrawsError(field, f"no {game.value} draws match {filters.public() or 'the filters'}; {held}")
+    era = current_era(game)
+    numbers = np.column_stack([cols[f"n{i}"] for i in range(era.numbers_count)]).astype(np.int16)
+    bonus = np.column_stack([cols[f"b{i}"] for i in range(era.bonus_count)]).astype(np.int16)
+    return DrawSet(game=game, dates=cols["draw_date"].astype("datetime64[D]"), numbers=numbers, bonus=bonus)
+
+
+def compute_quick(con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter) -> QuickStats:
+    """Quick stats of a window, straight from the warehouse."""
+    return quick_stats(load_window(con, game, filters), filters, data_version(con, game))
+
+
+def compute_full(
+    con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter, **options: int | None
+) -> FullStats:
+    """Full stats of a window, straight from the warehouse."""
+    return full_stats(load_window(con, game, filters), filters, data_version(con, game), **options)
