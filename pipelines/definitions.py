@@ -6,9 +6,16 @@ import dagster as dg
 
 from lottery.games import Game
 from pipelines.assets.ingest import build_ingest_asset
-from pipelines.assets.statistics import build_statistics_asset, daily_statistics_schedule, statistics_job
+from pipelines.assets.serving import cache_warm, serving_snapshot
+from pipelines.assets.statistics import build_statistics_asset
 from pipelines.checks import build_ingest_checks
-from pipelines.resources import FdjSource, Warehouse
+from pipelines.resources import FdjSource, RedisCache, ServingStore, Warehouse
+from pipelines.schedules import (
+    cache_cleanup_job,
+    cache_cleanup_schedule,
+    daily_statistics_job,
+    daily_statistics_schedule,
+)
 from warehouse.settings import get_settings
 
 
@@ -19,13 +26,21 @@ def build_definitions() -> dg.Definitions:
         assets=[
             *(build_ingest_asset(game) for game in Game),
             *(build_statistics_asset(game) for game in Game),
+            serving_snapshot,
+            cache_warm,
         ],
-        jobs=[statistics_job],
-        schedules=[daily_statistics_schedule],
+        jobs=[daily_statistics_job, cache_cleanup_job],
+        schedules=[daily_statistics_schedule, cache_cleanup_schedule],
         asset_checks=[check for game in Game for check in build_ingest_checks(game)],
         resources={
             "warehouse": Warehouse(database=str(settings.warehouse_path)),
             "fdj_source": FdjSource(location=settings.fdj_source, http_timeout_s=settings.http_timeout_s),
+            "serving": ServingStore(directory=str(settings.serving_dir)),
+            "redis_cache": RedisCache(
+                url=settings.redis_url,
+                ttl_quick_s=settings.cache_ttl_quick_s,
+                ttl_full_s=settings.cache_ttl_full_s,
+            ),
         },
         executor=dg.in_process_executor,
     )

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import redis
 from dagster_duckdb import DuckDBResource
 
 from warehouse.schema import ensure_schema
+from warehouse.settings import Settings
 
 
 class Warehouse(DuckDBResource):
@@ -28,3 +30,35 @@ class FdjSource(dg.ConfigurableResource):
 
     location: str
     http_timeout_s: float = 30.0
+
+
+class ServingStore(dg.ConfigurableResource):
+    """The folder where the serving snapshot and its manifest are published (SERVING_DIR)."""
+
+    directory: str
+
+    @property
+    def path(self) -> Path:
+        """The folder as a path."""
+        return Path(self.directory)
+
+
+class RedisCache(dg.ConfigurableResource):
+    """The Redis server of the cache (database in the URL; the cache uses 0), with the cache TTLs."""
+
+    url: str
+    timeout_s: float = 2.0
+    ttl_quick_s: int = 15 * 60
+    ttl_full_s: int = 30 * 60
+
+    def settings(self) -> Settings:
+        """Cache settings as the shared cache layer expects them."""
+        return Settings(
+            redis_url=self.url, cache_ttl_quick_s=self.ttl_quick_s, cache_ttl_full_s=self.ttl_full_s
+        )
+
+    def client(self) -> redis.Redis:
+        """A client; the caller closes it."""
+        return redis.Redis.from_url(
+            self.url, socket_timeout=self.timeout_s, socket_connect_timeout=self.timeout_s
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,47 @@ class Settings(BaseSettings):
         ),
     )
     http_timeout_s: float = Field(default=30.0, gt=0, description="Timeout of one download (HTTP_TIMEOUT_S).")
+    serving_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "serving",
+        description="Where Dagster publishes the read-only serving snapshot the API reads (SERVING_DIR).",
+    )
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis cache (REDIS_URL).")
+    redis_timeout_s: float = Field(default=0.25, gt=0, description="Redis socket timeout (REDIS_TIMEOUT_S).")
+    redis_max_connections: int = Field(default=64, ge=1, description="Connections per API process.")
+    redis_retry_after_s: float = Field(
+        default=1.0, ge=0, description="After a Redis failure, serve without it this long before retrying."
+    )
+    celery_broker_url: str = Field(
+        default="", description="Celery broker (CELERY_BROKER_URL); default REDIS_URL db 1."
+    )
+    celery_result_backend: str = Field(
+        default="", description="Celery results (CELERY_RESULT_BACKEND); default REDIS_URL db 2."
+    )
+    cache_ttl_quick_s: int = Field(default=15 * 60, ge=1, description="TTL of cached quick stats.")
+    cache_ttl_full_s: int = Field(default=30 * 60, ge=1, description="TTL of cached full stats.")
+    cache_ttl_draws_s: int = Field(default=15 * 60, ge=1, description="TTL of cached draw lists.")
+    cache_ttl_generation_s: int = Field(default=5 * 60, ge=1, description="TTL of generation results.")
+    cache_local_ttl_s: float = Field(
+        default=5.0, ge=0, description="In-process cache in front of Redis (0 disables it)."
+    )
+    cache_fill_wait_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="On a miss, how long to wait for another process computing the same key.",
+    )
+
+    @model_validator(mode="after")
+    def _derive_celery_urls(self) -> Settings:
+        base = (
+            self.redis_url.rsplit("/", 1)[0]
+            if self.redis_url.rsplit("/", 1)[-1].isdigit()
+            else self.redis_url
+        )
+        if not self.celery_broker_url:
+            object.__setattr__(self, "celery_broker_url", f"{base.rstrip('/')}/1")
+        if not self.celery_result_backend:
+            object.__setattr__(self, "celery_result_backend", f"{base.rstrip('/')}/2")
+        return self
 
 
 def get_settings() -> Settings:

@@ -70,13 +70,19 @@ def load_window(con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter
     return DrawSet(game=game, dates=cols["draw_date"].astype("datetime64[D]"), numbers=numbers, bonus=bonus)
 
 
-def compute_quick(con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter) -> QuickStats:
-    """Quick stats of a window, straight from the warehouse."""
-    return quick_stats(load_window(con, game, filters), filters, data_version(con, game))
+def compute_quick(
+    con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter, version: str | None = None
+) -> QuickStats:
+    """Quick stats of a window, straight from the warehouse (or a serving snapshot of it)."""
+    return quick_stats(load_window(con, game, filters), filters, version or data_version(con, game))
 
 
 def compute_full(
-    con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter, **options: int | None
+    con: duckdb.DuckDBPyConnection,
+    game: Game,
+    filters: StatsFilter,
+    version: str | None = None,
+    **options: int | None,
 ) -> FullStats:
-    """Full stats of a window, straight from the warehouse."""
-    return full_stats(load_window(con, game, filters), filters, data_version(con, game), **options)
+    """Full stats of a window, straight from the warehouse (or a serving snapshot of it)."""
+    return full_stats(load_window(con, game, filters), filters, version or data_version(con, game), **options)

@@ -104,21 +104,3 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
         )
 
     return _statistics
-
-
-statistics_job = dg.define_asset_job(
-    "daily_statistics_job",
-    selection=[statistics_asset_key(g) for g in Game],
-    description="Today's statistics snapshot of every game.",
-)
-
-
-@dg.schedule(
-    cron_schedule="0 6 * * *",
-    execution_timezone="Europe/Paris",
-    job=statistics_job,
-    description="Every day at 06:00 Paris time: today's statistics snapshot of each game.",
-)
-def daily_statistics_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """One run a day, keyed by the day so a retried tick does not run twice."""
-    return dg.RunRequest(run_key=context.scheduled_execution_time.date().isoformat())

@@ -1,0 +1,92 @@
+"""The FastAPI app: ``uvicorn api.main:app`` (or ``create_app(settings)`` in tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+
+from api import errors
+from api.metrics import Metrics, MetricsMiddleware
+from api.routes import stats, system
+from api.state import AppState
+from warehouse.cache import StatsCache
+from warehouse.serving import SnapshotReader
+from warehouse.settings import Settings, get_settings
+
+log = logging.getLogger("lotostats.api")
+COUNTER_FLUSH_S = 1.0
+
+
+def _redis(url: str, settings: Settings) -> aioredis.Redis:
+    # redis-py's asyncio pool raises when full; the blocking pool waits (bounded) for a connection.
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=settings.redis_max_connections,
+        timeout=settings.redis_timeout_s * 4,
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+    )
+    return aioredis.Redis(connection_pool=pool)
+
+
+async def _flush_counters(state: AppState) -> None:
+    while True:
+        await asyncio.sleep(COUNTER_FLUSH_S)
+        await state.cache.counters.flush(state.redis)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; connections are opened by its lifespan, not here."""
+    settings = settings or get_settings()
+    metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = _redis(settings.redis_url, settings)
+        broker = _redis(settings.celery_broker_url, settings)
+        reader = SnapshotReader(settings.serving_dir)
+        state = AppState(
+            settings=settings,
+            redis=client,
+            broker=broker,
+            cache=StatsCache(client, settings),
+            reader=reader,
+            metrics=metrics,
+        )
+        app.state.lotostats = state
+        if reader.current() is None:
+            log.warning("no serving snapshot in %s yet: run the pipeline", settings.serving_dir)
+        flusher = asyncio.create_task(_flush_counters(state))
+        try:
+            yield
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await state.cache.counters.flush(client)
+            await client.aclose(close_connection_pool=True)
+            await broker.aclose(close_connection_pool=True)
+            reader.close()
+
+    app = FastAPI(
+        title="lotostats",
+        description=(
+            "EuroMillions and Loto statistics from FDJ's draw history. Lotteries are random: every figure "
+            "comes with its exact expectation under fair draws."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    errors.install(app)
+    app.include_router(system.router, tags=["system"])
+    app.include_router(stats.router, tags=["statistics"])
+    return app
+
+
+app = create_app()

@@ -1,0 +1,163 @@
+"""Statistics and draws of one game, served from the cache or the serving snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.state import AppState, get_state
+from lottery.games import Game
+from lottery.stats.models import (
+    FullStats,
+    InvalidFilterError,
+    NoDrawsError,
+    QuickStats,
+    StatsFilter,
+    parse_game,
+)
+from warehouse.cache import CacheKind, cache_key
+from warehouse.draw_queries import DrawPage, DrawRecord, draw_page
+from warehouse.serving import ServingView
+from warehouse.statistics import compute_full, compute_quick
+
+router = APIRouter(prefix="/api/{game}")
+
+JSON = "application/json"
+
+
+def game_param(
+    game: Annotated[str, Path(description="`euromillions` or `loto`", examples=["euromillions"])],
+) -> Game:
+    """The game named in the path, or 404."""
+    return parse_game(game)
+
+
+GameDep = Annotated[Game, Depends(game_param)]
+StateDep = Annotated[AppState, Depends(get_state)]
+Year = Annotated[int | None, Query(ge=1900, le=2999, description="Calendar year, e.g. 2025")]
+Month = Annotated[int | None, Query(ge=1, le=12, description="Month 1-12 (needs year)")]
+
+
+def _stats_bytes(view: ServingView, game: Game, kind: CacheKind, filters: StatsFilter) -> bytes:
+    version = view.manifest.version(game)
+    cur = view.cursor()
+    try:
+        stored = cur.execute(
+            "SELECT payload FROM stats_payloads "
+            "WHERE game = ? AND kind = ? AND scope = ? AND data_version = ?",
+            [game.value, kind.value, filters.scope, version],
+        ).fetchall()
+        if stored:
+            return stored[0][0].encode()
+        compute = compute_quick if kind == CacheKind.QUICK else compute_full
+        return compute(cur, game, filters, version).model_dump_json().encode()
+    finally:
+        cur.close()
+
+
+async def _serve(state: AppState, game: Game, kind: CacheKind, variant: str, produce) -> Response:
+    view = state.view()
+    key = cache_key(game, kind, view.manifest.version(game), variant)
+    body, status = await state.cache.get_or_compute(kind, key, lambda: run_in_threadpool(produce, view))
+    state.metrics.cache.labels(kind.value, status.value).inc()
+    return Response(body, media_type=JSON, headers={"X-Cache": status.value})
+
+
+@router.get(
+    "/quick-stats",
+    response_class=Response,
+    responses={200: {"model": QuickStats, "description": "Quick stats; `X-Cache` says HIT, MISS or BYPASS"}},
+    summary="Quick statistics of a window (all history, a year, a month)",
+)
+async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: Month = None) -> Response:
+    """Draw count, first/last draw, every number's and bonus ball's count, frequency and gap, hot/cold."""
+    filters = StatsFilter(year=year, month=month).validated()
+    return await _serve(
+        state, game, CacheKind.QUICK, filters.scope, lambda v: _stats_bytes(v, game, CacheKind.QUICK, filters)
+    )
+
+
+@router.get(
+    "/stats",
+    response_class=Response,
+    responses={200: {"model": FullStats, "description": "Full stats; `X-Cache` says HIT, MISS or BYPASS"}},
+    summary="Full statistics of a window",
+)
+async def full_stats(
+    game: GameDep,
+    state: StateDep,
+    year: Year = None,
+    month: Month = None,
+    date_from: Annotated[date | None, Query(alias="from", description="First date (inclusive)")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="Last date (inclusive)")] = None,
+    last: Annotated[int | None, Query(ge=1, le=100_000, description="Only the last N draws")] = None,
+) -> Response:
+    """Per-ball statistics, pairs, triplets, distributions, hot/cold and the chi-square verdict."""
+    filters = StatsFilter(year=year, month=month, date_from=date_from, date_to=date_to, last=last).validated()
+    return await _serve(
+        state, game, CacheKind.FULL, filters.scope, lambda v: _stats_bytes(v, game, CacheKind.FULL, filters)
+    )
+
+
+@router.get(
+    "/draws",
+    response_class=Response,
+    responses={200: {"model": DrawPage}},
+    summary="Draws with their prize tiers, newest first",
+)
+async def draws(
+    game: GameDep,
+    state: StateDep,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """A page of draws (newest first) with winners and prizes per rank."""
+    if date_from and date_to and date_from > date_to:
+        raise InvalidFilterError("from", f"from ({date_from}) is after to ({date_to})")
+
+    def produce(view: ServingView) -> bytes:
+        cur = view.cursor()
+        try:
+            page = draw_page(
+                cur,
+                game,
+                view.manifest.version(game),
+                date_from=date_from,
+                date_to=date_to,
+                limit=limit,
+                offset=offset,
+            )
+        finally:
+            cur.close()
+        return page.model_dump_json().encode()
+
+    return await _serve(
+        state, game, CacheKind.DRAWS, f"{date_from or ''}..{date_to or ''}:{limit}:{offset}", produce
+    )
+
+
+@router.get(
+    "/draws/latest",
+    response_class=Response,
+    responses={200: {"model": DrawRecord}},
+    summary="The latest draw with its prize tiers",
+)
+async def latest_draw(game: GameDep, state: StateDep) -> Response:
+    """The most recent draw of the game."""
+
+    def produce(view: ServingView) -> bytes:
+        cur = view.cursor()
+        try:
+            page = draw_page(cur, game, view.manifest.version(game), limit=1)
+        finally:
+            cur.close()
+        if not page.draws:
+            raise NoDrawsError("game", f"the serving snapshot holds no {game.value} draw")
+        return page.draws[0].model_dump_json().encode()
+
+    return await _serve(state, game, CacheKind.DRAWS, "latest", produce)

@@ -1,0 +1,73 @@
+"""Health, Prometheus metrics, and a constant endpoint (the load benchmark's baseline)."""
+
+from __future__ import annotations
+
+import platform
+import time
+from typing import Annotated
+
+import redis
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.state import AppState, get_state
+
+router = APIRouter()
+PONG = b'{"ok":true}'
+
+
+@router.get("/ping", response_class=Response, summary="Constant answer (no I/O)")
+async def ping() -> Response:
+    """Always ``{"ok":true}``: the cheapest request the app can serve."""
+    return Response(PONG, media_type="application/json")
+
+
+@router.get("/health", summary="Redis, serving snapshot and Celery broker")
+async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+    """200 while the API can answer (``status`` says ``degraded`` if Redis or the broker is down:
+    the API still serves from the snapshot); 503 when no serving snapshot is published yet."""
+    checks: dict[str, dict[str, object]] = {}
+    redis_ok, detail = await state.cache.ping()
+    checks["redis"] = {"ok": redis_ok, "detail": detail, "url": _safe(state.settings.redis_url)}
+    try:
+        await state.broker.ping()
+        checks["celery_broker"] = {"ok": True, "detail": "ok", "url": _safe(state.settings.celery_broker_url)}
+    except (redis.RedisError, OSError) as exc:
+        checks["celery_broker"] = {"ok": False, "detail": f"{exc.__class__.__name__}: {exc}"}
+    view = state.reader.current()
+    if view is None:
+        checks["snapshot"] = {
+            "ok": False,
+            "detail": f"none published in {state.settings.serving_dir}: run the pipeline",
+        }
+    else:
+        checks["snapshot"] = {
+            "ok": True,
+            "file": view.manifest.snapshot,
+            "published_at": view.manifest.published_at,
+            "data_versions": {g: m.data_version for g, m in view.manifest.games.items()},
+        }
+    all_ok = all(c["ok"] for c in checks.values())
+    status = "ok" if all_ok else ("degraded" if checks["snapshot"]["ok"] else "unavailable")
+    body = {
+        "status": status,
+        "checks": checks,
+        "uptime_s": round(time.time() - state.started_at, 1),
+        "python": platform.python_version(),
+    }
+    return JSONResponse(body, status_code=200 if checks["snapshot"]["ok"] else 503)
+
+
+@router.get("/metrics", response_class=Response, summary="Prometheus metrics of this process")
+async def metrics(state: Annotated[AppState, Depends(get_state)]) -> Response:
+    """Request counts and latencies per route, cache outcomes per kind (text exposition format)."""
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _safe(url: str) -> str:
+    """A URL without its password."""
+    if "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"

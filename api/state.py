@@ -1,0 +1,46 @@
+"""What the app holds for its lifetime (built in the lifespan, injected with FastAPI dependencies)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import redis.asyncio as aioredis
+from fastapi import Request
+
+from api.metrics import Metrics
+from warehouse.cache import StatsCache
+from warehouse.serving import ServingView, SnapshotReader
+from warehouse.settings import Settings
+
+
+class SnapshotMissingError(RuntimeError):
+    """No serving snapshot is published yet (fresh install before the first pipeline run)."""
+
+
+@dataclass
+class AppState:
+    """Connections and helpers shared by every request of one process."""
+
+    settings: Settings
+    redis: aioredis.Redis
+    broker: aioredis.Redis
+    cache: StatsCache
+    reader: SnapshotReader
+    metrics: Metrics
+    started_at: float = field(default_factory=time.time)
+
+    def view(self) -> ServingView:
+        """The serving snapshot in force, or :class:`SnapshotMissingError`."""
+        view = self.reader.current()
+        if view is None:
+            raise SnapshotMissingError(
+                f"no serving snapshot in {self.settings.serving_dir}: run the pipeline first "
+                "(scripts/run.sh, or: dagster asset materialize -m pipelines.definitions --select '*')"
+            )
+        return view
+
+
+def get_state(request: Request) -> AppState:
+    """FastAPI dependency: the process's :class:`AppState`."""
+    return request.app.state.lotostats

@@ -1,0 +1,112 @@
+"""Publishing: the serving snapshot the API reads, the Redis cache warm-up, and the nightly clean-up."""
+
+import dagster as dg
+import redis
+
+from lottery.games import Game
+from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.assets.statistics import statistics_asset_key
+from pipelines.resources import RedisCache, ServingStore, Warehouse
+from warehouse import cache
+from warehouse.serving import SnapshotReader, publish, read_manifest
+from warehouse.settings import Settings
+
+SERVING_GROUP = "serving"
+SERVING_KEY = dg.AssetKey("serving_snapshot")
+
+
+@dg.asset(
+    key=SERVING_KEY,
+    group_name=SERVING_GROUP,
+    deps=[*(draws_asset_key(g) for g in Game), *(statistics_asset_key(g) for g in Game)],
+    kinds={"duckdb"},
+    pool=DUCKDB_POOL,
+    description=(
+        "An immutable, read-only copy of what the API serves (draws, prize tiers, today's statistics "
+        "payloads), published atomically under SERVING_DIR with a manifest of each game's data_version. "
+        "The API never opens the warehouse Dagster writes."
+    ),
+)
+def serving_snapshot(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, serving: ServingStore
+) -> dg.MaterializeResult:
+    """Copy the served tables into a new file and switch the manifest to it."""
+    with warehouse.connect() as con:
+        manifest = publish(con, serving.path, run_id=context.run_id)
+    return dg.MaterializeResult(
+        metadata={
+            "file": manifest.snapshot,
+            "serving_dir": serving.directory,
+            "data_versions": dg.MetadataValue.json({g: m.data_version for g, m in manifest.games.items()}),
+        }
+    )
+
+
+def warm_entries(serving: ServingStore, settings: Settings) -> list[tuple[str, bytes, int]]:
+    """Every precomputed quick/full payload of the published snapshot, with its cache key and TTL."""
+    reader = SnapshotReader(serving.path)
+    try:
+        view = reader.current()
+        if view is None:
+            raise dg.Failure(
+                f"no serving snapshot in {serving.directory}: materialise serving_snapshot first"
+            )
+        rows = (
+            view.cursor()
+            .execute("SELECT game, kind, data_version, scope, payload FROM stats_payloads")
+            .fetchall()
+        )
+    finally:
+        reader.close()
+    entries = []
+    for game, kind, version, scope, payload in rows:
+        k = cache.CacheKind(kind)
+        entries.append(
+            (cache.cache_key(Game(game), k, version, scope), payload.encode(), cache.ttl_for(settings, k))
+        )
+    return entries
+
+
+@dg.asset(
+    group_name=SERVING_GROUP,
+    deps=[SERVING_KEY],
+    kinds={"redis"},
+    description=(
+        "Writes every precomputed quick and full stats payload (all history, every year and year+month, "
+        "last 50/100, both games) into Redis under keys carrying the data_version, with their TTLs, so the "
+        "app's first request is a HIT."
+    ),
+)
+def cache_warm(serving: ServingStore, redis_cache: RedisCache) -> dg.MaterializeResult:
+    """Fill the cache from the published snapshot."""
+    entries = warm_entries(serving, redis_cache.settings())
+    client = redis_cache.client()
+    try:
+        written = cache.warm(client, entries)
+    except redis.RedisError as exc:
+        raise dg.Failure(f"Redis at {redis_cache.url} did not take the cache warm-up: {exc}") from exc
+    finally:
+        client.close()
+    return dg.MaterializeResult(metadata={"entries_written": written})
+
+
+@dg.op(description="Delete cache entries of superseded data versions and report what was removed.")
+def cache_cleanup_op(context: dg.OpExecutionContext, serving: ServingStore, redis_cache: RedisCache) -> dict:
+    """Keep only the entries of the data versions in the published manifest."""
+    manifest = read_manifest(serving.path)
+    if manifest is None:
+        context.log.info("no serving snapshot published yet: nothing to compare against, nothing removed")
+        return {}
+    current = {g: m.data_version for g, m in manifest.games.items()}
+    client = redis_cache.client()
+    try:
+        removed = cache.cleanup(client, current)
+    finally:
+        client.close()
+    context.log.info(
+        "removed %s superseded cache entries (%s); kept versions %s", sum(removed.values()), removed, current
+    )
+    context.add_output_metadata(
+        {"removed": dg.MetadataValue.json(removed), "kept_versions": dg.MetadataValue.json(current)}
+    )
+    return removed

@@ -1,0 +1,194 @@
+"""The serving snapshot: an immutable read-only DuckDB file the API reads, never the warehouse.
+
+DuckDB allows one writing process or many readers, never both, so the API must not open the
+warehouse Dagster writes. After each pipeline run Dagster *publishes* a snapshot:
+
+1. the served tables are copied into a new file ``serving-<time>-<id>.duckdb`` (never modified again);
+2. ``manifest.json`` is replaced atomically (``os.replace``) to point at it, with each game's
+   ``data_version``.
+
+Readers look at the manifest on every request (one ``stat``), and switch to the new file when it
+changes; requests in flight finish on the file they started with. Old files are pruned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from lottery.games import Game
+from warehouse.statistics import data_version
+
+MANIFEST = "manifest.json"
+KEEP_OLD_SNAPSHOTS = 2
+
+
+@dataclass(frozen=True)
+class GameManifest:
+    """What a snapshot holds for one game."""
+
+    data_version: str
+    draw_count: int
+    first_draw: str | None
+    last_draw: str | None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The published snapshot: file name, time, and each game's data version."""
+
+    snapshot: str
+    published_at: str
+    games: dict[str, GameManifest]
+    run_id: str | None = None
+
+    def version(self, game: Game) -> str:
+        """The data version of ``game`` in this snapshot."""
+        return self.games[game.value].data_version
+
+    def to_json(self) -> str:
+        """Serialised as written to ``manifest.json``."""
+        return json.dumps(
+            {
+                "snapshot": self.snapshot,
+                "published_at": self.published_at,
+                "run_id": self.run_id,
+                "games": {g: vars(m) for g, m in self.games.items()},
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        """Parse ``manifest.json``."""
+        raw = json.loads(text)
+        return cls(
+            snapshot=raw["snapshot"],
+            published_at=raw["published_at"],
+            run_id=raw.get("run_id"),
+            games={g: GameManifest(**m) for g, m in raw["games"].items()},
+        )
+
+
+def publish(con: duckdb.DuckDBPyConnection, serving_dir: Path, run_id: str | None = None) -> Manifest:
+    """Copy the served tables from the warehouse into a new snapshot file and point the manifest at it."""
+    serving_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC)
+    name = f"serving-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.duckdb"
+    tmp = serving_dir / f".{name}.tmp"
+    games = {}
+    for game in Game:
+        count, first, last = con.execute(
+            "SELECT count(*), min(draw_date)::VARCHAR, max(draw_date)::VARCHAR FROM draws WHERE game = ?",
+            [game.value],
+        ).fetchall()[0]
+        games[game.value] = GameManifest(data_version(con, game), count, first, last)
+    con.execute(f"ATTACH '{tmp}' AS serving")
+    try:
+        con.execute("CREATE TABLE serving.draws AS SELECT * FROM draws ORDER BY game, draw_date")
+        con.execute(
+            "CREATE TABLE serving.prize_tiers AS SELECT * FROM prize_tiers WHERE kind = 'main' "
+            "ORDER BY game, draw_date, prize_table, rank"
+        )
+        # Today's precomputed payloads, only where they were computed from the draws being published.
+        con.execute(
+            """
+            CREATE TABLE serving.stats_payloads AS
+            SELECT s.game, s.scope, s.kind, s.data_version, s.payload::VARCHAR AS payload
+            FROM stats_snapshots s
+            JOIN (SELECT game, max(snapshot_date) AS d FROM stats_snapshots GROUP BY game) latest
+              ON s.game = latest.game AND s.snapshot_date = latest.d
+            JOIN (SELECT unnest(?::VARCHAR[]) AS game, unnest(?::VARCHAR[]) AS data_version) v
+              ON s.game = v.game AND s.data_version = v.data_version
+            """,
+            [list(games), [m.data_version for m in games.values()]],
+        )
+    finally:
+        con.execute("DETACH serving")
+    os.replace(tmp, serving_dir / name)
+    manifest = Manifest(snapshot=name, published_at=stamp.isoformat(), games=games, run_id=run_id)
+    tmp_manifest = serving_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp_manifest.write_text(manifest.to_json())
+    os.replace(tmp_manifest, serving_dir / MANIFEST)
+    _prune(serving_dir, keep=name)
+    return manifest
+
+
+def _prune(serving_dir: Path, keep: str) -> None:
+    old = sorted(p for p in serving_dir.glob("serving-*.duckdb") if p.name != keep)
+    for path in old[: max(len(old) - KEEP_OLD_SNAPSHOTS, 0)]:
+        path.unlink(missing_ok=True)  # readers holding it open keep reading it (POSIX)
+
+
+def read_manifest(serving_dir: Path) -> Manifest | None:
+    """The current manifest, or None before the first publication."""
+    try:
+        return Manifest.from_json((serving_dir / MANIFEST).read_text())
+    except FileNotFoundError:
+        return None
+
+
+@dataclass(frozen=True)
+class ServingView:
+    """One published snapshot: its manifest and a read-only connection to its file."""
+
+    manifest: Manifest
+    connection: duckdb.DuckDBPyConnection
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on this snapshot, for one thread of work."""
+        return self.connection.cursor()
+
+
+class SnapshotReader:
+    """Follows the published snapshot.
+
+    ``current()`` is cheap (one ``stat``) and safe to call on every request; the view it returns
+    stays usable after a newer snapshot is published (the last few are kept open).
+    """
+
+    def __init__(self, serving_dir: Path) -> None:
+        self.serving_dir = serving_dir
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._view: ServingView | None = None
+        self._retired: list[ServingView] = []
+
+    def current(self) -> ServingView | None:
+        """The snapshot in force now (reloaded when the manifest changed), or None if none is published."""
+        try:
+            st = os.stat(self.serving_dir / MANIFEST)
+        except FileNotFoundError:
+            return None
+        stamp = (st.st_ino, st.st_mtime_ns)
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    self._switch(stamp)
+        return self._view
+
+    def _switch(self, stamp: tuple[int, int]) -> None:
+        manifest = read_manifest(self.serving_dir)
+        if manifest is None:
+            return
+        con = duckdb.connect(str(self.serving_dir / manifest.snapshot), read_only=True)
+        if self._view is not None:
+            self._retired.append(self._view)
+        while len(self._retired) > KEEP_OLD_SNAPSHOTS:
+            self._retired.pop(0).connection.close()
+        self._view, self._stamp = ServingView(manifest, con), stamp
+
+    def close(self) -> None:
+        """Close every connection."""
+        for view in [*self._retired, *([self._view] if self._view else [])]:
+            view.connection.close()
+        self._retired.clear()
+        self._view = None
+        self._stamp = None
