@@ -90,8 +90,13 @@ class Era:
         k, s = numbers_matched, bonus_matched
         n, big_n = self.numbers_count, self.numbers_max
         p_numbers = comb(n, k) * comb(big_n - n, n - k) / comb(big_n, n)
-        if self.bonus_count == 0 or self.bonus_from_numbers:
+        if self.bonus_count == 0:
             return p_numbers if s == 0 else 0.0
+        if self.bonus_from_numbers:
+            # 6/49: the complementary ball is one of the N - n balls left; it matches one of the
+            # ticket's n - k numbers that missed with probability (n - k) / (N - n).
+            p_bonus = (n - k) / (big_n - n)
+            return p_numbers * (p_bonus if s == 1 else 1 - p_bonus) if s in (0, 1) else 0.0
         b, big_s = self.bonus_count, self.bonus_max
         return p_numbers * comb(b, s) * comb(big_s - b, b - s) / comb(big_s, b)
 

@@ -154,6 +154,32 @@ def _write_draws(
     _write_prizes(con, draws)
 
 
+def _raise_as_of(
+    con: duckdb.DuckDBPyConnection, table: str, draws: list[ParsedDraw], source: str, as_of: date
+) -> None:
+    """Record that a newer file confirmed these rows, so an older export can never revise them."""
+    if not draws:
+        return
+    keys = {
+        "game": np.array([d.game.value for d in draws], dtype=object),
+        "draw_date": np.array([d.draw_date.isoformat() for d in draws], dtype=object),
+        "tirage": np.array([d.tirage for d in draws], dtype=np.int8),
+        "source_line": np.array([d.line_no for d in draws], dtype=np.int32),
+    }
+    con.register("stage_keys", keys)
+    try:
+        con.execute(
+            f"""
+            UPDATE {table} t SET source_as_of = ?::DATE, source_file = ?, source_line = s.source_line
+            FROM stage_keys s
+            WHERE t.game = s.game AND t.draw_date = s.draw_date::DATE AND t.tirage = s.tirage
+            """,
+            [as_of.isoformat(), source],
+        )
+    finally:
+        con.unregister("stage_keys")
+
+
 def _write_prizes(con: duckdb.DuckDBPyConnection, draws: list[ParsedDraw]) -> None:
     rows: list[tuple] = []
     for d in draws:
@@ -272,9 +298,12 @@ def load_parsed(
             existing = _existing(con, table, parsed.game)
             to_write: list[ParsedDraw] = []
             loaded_at: list[datetime] = []
+            newer_source: list[ParsedDraw] = []
             for d in draws:
                 old = existing.get((d.draw_date, d.tirage))
                 status, reason = _classify(d, old, as_of)
+                if status == RowStatus.UNCHANGED and old is not None and as_of > old.as_of:
+                    newer_source.append(d)  # same content, newer file: it now vouches for the row
                 if status == RowStatus.REJECTED:
                     rejects.append(Reject(d.line_no, parsed.raw_lines.get(d.line_no, ""), reason or "", kind))
                     if kind == DrawKind.LOTO_SECOND:
@@ -285,6 +314,7 @@ def load_parsed(
                 previous = line_status.get(d.line_no, RowStatus.UNCHANGED)
                 line_status[d.line_no] = min(previous, status, key=_PRECEDENCE.index)
             _write_draws(con, table, to_write, loaded_at, parsed.source, as_of, started)
+            _raise_as_of(con, table, newer_source, parsed.source, as_of)
         report = FileReport(file=parsed.source, game=parsed.game, sha256=sha256, rows_read=parsed.rows_read)
         for status in line_status.values():
             setattr(report, status.value, getattr(report, status.value) + 1)

@@ -24,6 +24,8 @@ from pathlib import Path
 import duckdb
 
 from lottery.games import Game
+from warehouse.cache import CacheKind, cache_key, ttl_for
+from warehouse.settings import Settings
 from warehouse.statistics import data_version
 
 MANIFEST = "manifest.json"
@@ -192,3 +194,29 @@ class SnapshotReader:
         self._retired.clear()
         self._view = None
         self._stamp = None
+
+
+def precomputed_entries(serving_dir: Path, settings: Settings) -> list[tuple[str, bytes, int]]:
+    """Every precomputed quick/full payload of the published snapshot as (cache key, bytes, TTL)."""
+    reader = SnapshotReader(serving_dir)
+    try:
+        view = reader.current()
+        if view is None:
+            raise FileNotFoundError(
+                f"no serving snapshot in {serving_dir}: materialise serving_snapshot first"
+            )
+        rows = (
+            view.cursor()
+            .execute("SELECT game, kind, data_version, scope, payload FROM stats_payloads")
+            .fetchall()
+        )
+    finally:
+        reader.close()
+    return [
+        (
+            cache_key(Game(game), CacheKind(kind), version, scope),
+            payload.encode(),
+            ttl_for(settings, CacheKind(kind)),
+        )
+        for game, kind, version, scope, payload in rows
+    ]

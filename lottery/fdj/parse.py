@@ -171,7 +171,7 @@ def parse_fdj_date(text: str) -> date:
 def parse_ball(text: str, column: str) -> int:
     """A ball number: digits only."""
     value = text.strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise RowError(f"{column} is not a whole number: {value!r}")
     return int(value)
 
@@ -181,7 +181,7 @@ def parse_count(text: str, column: str) -> int | None:
     value = text.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise RowError(f"{column} is not a count: {value!r}")
     return int(value)
 
@@ -414,11 +414,25 @@ def _read_second(
     return second
 
 
-def split_fields(line: str, width: int) -> list[str]:
-    """Split a row on ``;``, dropping the one trailing empty field FDJ writes after the last column."""
+def rows_end_with_separator(header_line: str, data_lines: list[str]) -> bool:
+    """Whether this file's rows end with a ``;`` after their last column (most FDJ files do).
+
+    Decided once per file (the header's own trailing ``;``, else most rows'), so that a row one
+    field short is rejected instead of having FDJ's trailing empty field stand in for its last column.
+    """
+    if header_line.rstrip().endswith(";"):
+        return True
+    rows = [line for line in data_lines if line.strip()]
+    return sum(line.rstrip().endswith(";") for line in rows) * 2 > len(rows)
+
+
+def split_fields(line: str, trailing_separator: bool) -> list[str]:
+    """Split a row on ``;``, dropping the trailing empty field where the file's rows have one."""
     fields = line.split(";")
-    if len(fields) == width + 1 and fields[-1] == "":
+    if trailing_separator and len(fields) > 1 and fields[-1] == "":
         fields.pop()
+    elif trailing_separator:
+        fields.append("<missing trailing ;>")  # makes the field count check reject the row
     return fields
 
 
@@ -430,6 +444,9 @@ def parse_csv(data: bytes, name: str, *, game: Game | None = None, today: date |
     """
     text, encoding = decode(data, name)
     lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise FdjFileError(f"{name}: file is empty or has no header line")
+    trailing = rows_end_with_separator(lines[0], lines[1:])
     header = [normalise_header(h) for h in lines[0].split(";")]
     if len(header) > 1 and header[-1] == "":
         header.pop()
@@ -443,10 +460,11 @@ def parse_csv(data: bytes, name: str, *, game: Game | None = None, today: date |
             continue
         parsed.rows_read += 1
         parsed.raw_lines[line_no] = raw
-        fields = split_fields(raw, layout.width)
+        fields = split_fields(raw, trailing)
         try:
             if len(fields) != layout.width:
-                raise RowError(f"row has {len(fields)} fields, the header has {layout.width}")
+                found = len(raw.split(";")) - trailing
+                raise RowError(f"row has {found} fields, the header has {layout.width}")
             draw, second = _read_row(fields, layout, header, line_no, today)
             if draw.key in seen:
                 raise RowError(f"duplicate of line {seen[draw.key]} ({draw.draw_date.isoformat()})")

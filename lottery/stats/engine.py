@@ -363,7 +363,11 @@ def distributions(ds: DrawSet, pool: int) -> Distributions:
     sums = ds.numbers.sum(axis=1)
     exact = sum_distribution(pool, k)
     width = 10
-    edges = range((int(sums.min()) // width) * width, int(sums.max()) + width, width) if n else range(0)
+    edges = (
+        range((int(sums.min()) // width) * width, (int(sums.max()) // width) * width + 1, width)
+        if n
+        else range(0)
+    )
     sum_buckets = []
     for lo in edges:
         c = int(np.sum((sums >= lo) & (sums < lo + width)))

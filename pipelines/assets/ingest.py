@@ -57,7 +57,7 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
                 con,
                 game,
                 fdj_source.location,
-                run_id=context.run_id,
+                run_id=context.run.run_id,
                 today=date.today(),
                 timeout_s=fdj_source.http_timeout_s,
             )

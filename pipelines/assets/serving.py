@@ -8,8 +8,7 @@ from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.resources import RedisCache, ServingStore, Warehouse
 from warehouse import cache
-from warehouse.serving import SnapshotReader, publish, read_manifest
-from warehouse.settings import Settings
+from warehouse.serving import precomputed_entries, publish, read_manifest
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey("serving_snapshot")
@@ -32,7 +31,7 @@ def serving_snapshot(
 ) -> dg.MaterializeResult:
     """Copy the served tables into a new file and switch the manifest to it."""
     with warehouse.connect() as con:
-        manifest = publish(con, serving.path, run_id=context.run_id)
+        manifest = publish(con, serving.path, run_id=context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "file": manifest.snapshot,
@@ -40,31 +39,6 @@ def serving_snapshot(
             "data_versions": dg.MetadataValue.json({g: m.data_version for g, m in manifest.games.items()}),
         }
     )
-
-
-def warm_entries(serving: ServingStore, settings: Settings) -> list[tuple[str, bytes, int]]:
-    """Every precomputed quick/full payload of the published snapshot, with its cache key and TTL."""
-    reader = SnapshotReader(serving.path)
-    try:
-        view = reader.current()
-        if view is None:
-            raise dg.Failure(
-                f"no serving snapshot in {serving.directory}: materialise serving_snapshot first"
-            )
-        rows = (
-            view.cursor()
-            .execute("SELECT game, kind, data_version, scope, payload FROM stats_payloads")
-            .fetchall()
-        )
-    finally:
-        reader.close()
-    entries = []
-    for game, kind, version, scope, payload in rows:
-        k = cache.CacheKind(kind)
-        entries.append(
-            (cache.cache_key(Game(game), k, version, scope), payload.encode(), cache.ttl_for(settings, k))
-        )
-    return entries
 
 
 @dg.asset(
@@ -79,7 +53,10 @@ def warm_entries(serving: ServingStore, settings: Settings) -> list[tuple[str, b
 )
 def cache_warm(serving: ServingStore, redis_cache: RedisCache) -> dg.MaterializeResult:
     """Fill the cache from the published snapshot."""
-    entries = warm_entries(serving, redis_cache.settings())
+    try:
+        entries = precomputed_entries(serving.path, redis_cache.settings())
+    except FileNotFoundError as exc:
+        raise dg.Failure(str(exc)) from exc
     client = redis_cache.client()
     try:
         written = cache.warm(client, entries)

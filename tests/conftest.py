@@ -1,0 +1,140 @@
+"""Shared fixtures: FDJ excerpts, the shipped data, DuckDB warehouses in tmp_path, a local HTTP server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lottery.games import Game
+from warehouse.ingest import IngestResult, ingest_game
+
+pytest_plugins = ["tests.redis_fixtures"]
+
+TESTS = Path(__file__).resolve().parent
+PROJECT_ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures" / "fdj"
+SHIPPED = PROJECT_ROOT / "data" / "fdj"
+
+# Where each FDJ period file lives, relative to data/fdj/ and tests/fixtures/fdj/.
+EM_FILES = tuple(
+    f"euromillions/{n}"
+    for n in (
+        "euromillions.csv",
+        "euromillions_2.csv",
+        "euromillions_3.csv",
+        "euromillions_4.csv",
+        "euromillions_201902.csv",
+        "euromillions_202002.csv",
+    )
+)
+LOTO_FILES = tuple(
+    f"loto/{n}"
+    for n in (
+        "loto.csv",
+        "nouveau_loto.csv",
+        "loto2017.csv",
+        "loto_201902.csv",
+        "loto_201911.csv",
+        "snapshot_2024-07/loto_201911.csv",
+    )
+)
+
+
+def fixture_bytes(rel: str) -> bytes:
+    """The bytes of one excerpt under tests/fixtures/fdj/."""
+    return (FIXTURES / rel).read_bytes()
+
+
+def shipped_bytes(rel: str) -> bytes:
+    """The bytes of one shipped FDJ file under data/fdj/."""
+    return (SHIPPED / rel).read_bytes()
+
+
+@pytest.fixture
+def fixture_dir(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/fdj/ (tests add or break files in it)."""
+    target = tmp_path / "fdj"
+    shutil.copytree(FIXTURES, target)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to an empty warehouse file in tmp_path."""
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+@dataclass(frozen=True)
+class ShippedWarehouse:
+    """A warehouse built from data/fdj by two identical ingests of both games."""
+
+    path: Path
+    first: dict[Game, IngestResult]
+    second: dict[Game, IngestResult]
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection (tests only look)."""
+        return duckdb.connect(str(self.path), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> ShippedWarehouse:
+    """Ingest the shipped data twice into one warehouse (built once per test session)."""
+    path = tmp_path_factory.mktemp("shipped") / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        first = {g: ingest_game(connection, g, str(SHIPPED), run_id=f"first-{g}") for g in Game}
+        second = {g: ingest_game(connection, g, str(SHIPPED), run_id=f"second-{g}") for g in Game}
+    return ShippedWarehouse(path=path, first=first, second=second)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output clean."""
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 serving ``root``."""
+
+    root: Path
+    base_url: str
+
+    def url(self, name: str) -> str:
+        """The URL of a file under ``root``."""
+        return f"{self.base_url}/{name}"
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Downloads from 127.0.0.1 go straight there, whatever proxy the environment sets."""
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def http_server(tmp_path: Path, no_proxy: None) -> Iterator[LocalServer]:
+    """Serve tmp_path/www over HTTP on 127.0.0.1, on an ephemeral port."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield LocalServer(root=root, base_url=f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,64 @@
+"""End to end: the Dagster CLI materialises everything from an FDJ directory into a fresh warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+DAGSTER = PROJECT_ROOT / ".venv" / "bin" / "dagster"
+
+
+@pytest.mark.slow
+def test_cli_materialise_everything(fixture_dir: Path, tmp_path: Path, redis_url: str) -> None:
+    """`dagster asset materialize --select '*'` loads the excerpts; all 8 ingest checks pass."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")  # as scripts/run.sh does
+    warehouse = tmp_path / "w.duckdb"
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "FDJ_SOURCE": str(fixture_dir),
+        "DAGSTER_HOME": str(home),
+        "SERVING_DIR": str(tmp_path / "serving"),
+        "REDIS_URL": redis_url,
+    }
+    proc = subprocess.run(
+        [str(DAGSTER), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    log = proc.stdout + proc.stderr
+    for asset in ("euromillions_draws", "loto_draws"):
+        assert f'Finished execution of step "{asset}"' in log, log[-3000:]
+        for check in (
+            "draws_obey_rules",
+            "no_duplicate_draws",
+            "row_count_never_shrinks",
+            "no_rejected_rows",
+        ):
+            assert f"Asset check '{check}' on '{asset}' passed." in log
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT game, count(*) FROM draws GROUP BY game ORDER BY game").fetchall() == [
+            ("euromillions", 23),
+            ("loto", 14),
+        ]
+        assert con.execute("SELECT count(*) FROM loto_6_49_draws").fetchone() == (5,)
+        assert con.execute("SELECT count(*) FROM loto_second_draws").fetchone() == (5,)
+        assert con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status = 'ok'), sum(rows_read), sum(rows_rejected) "
+            "FROM ingest_log"
+        ).fetchone() == (12, 12, 44, 0)
+        assert con.execute("SELECT count(*) FROM rejects").fetchone() == (0,)
+    assert proc.returncode == 0, log[-3000:]
