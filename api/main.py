@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 from fastapi import FastAPI
 
 from api import errors
+from api.fastpath import CachedFastPath
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import stats, system
 from api.state import AppState
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(CachedFastPath)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # added last: outermost, times both
     errors.install(app)
     app.include_router(system.router, tags=["system"])
     app.include_router(stats.router, tags=["statistics"])

@@ -41,6 +41,6 @@ class AppState:
         return view
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """FastAPI dependency: the process's :class:`AppState`."""
     return request.app.state.lotostats

@@ -146,6 +146,13 @@ class StatsCache:
 
     # -- in-process layer ---------------------------------------------------------------------
 
+    def peek_local(self, kind: CacheKind, key: str) -> bytes | None:
+        """The in-process copy of ``key`` if it is fresh; counted as a HIT when found."""
+        value = self._local_get(key)
+        if value is not None:
+            self.counters.add(kind, CacheStatus.HIT)
+        return value
+
     def _local_get(self, key: str) -> bytes | None:
         item = self._local.get(key)
         if item is None:

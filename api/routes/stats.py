@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/{game}")
 JSON = "application/json"
 
 
-def game_param(
+async def game_param(
     game: Annotated[str, Path(description="`euromillions` or `loto`", examples=["euromillions"])],
 ) -> Game:
     """The game named in the path, or 404."""

@@ -182,3 +182,39 @@ def test_snapshot_missing_is_a_503_that_says_to_run_the_pipeline(tmp_path: Path,
         health = c.get("/health")
         assert health.status_code == 503
         assert health.json()["status"] == "unavailable"
+
+
+def test_in_process_hits_are_byte_identical_to_the_route(client: TestClient) -> None:
+    """The fast path (in-process copy) answers exactly what the FastAPI route answered."""
+    url = "/api/euromillions/stats?year=2024&month=2"
+    first = client.get(url)
+    second = client.get(url)  # served from the in-process layer, before routing
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+    assert first.content == second.content
+    assert second.headers["content-type"] == "application/json"
+    text = client.get("/metrics").text
+    assert 'lotostats_http_requests_total{method="GET",route="/api/{game}/stats",status="200"} 2.0' in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "query", "scope"),
+    [
+        (cache.CacheKind.QUICK, b"year=2025", "2025"),
+        (cache.CacheKind.QUICK, b"month=3&year=2025", "2025-03"),
+        (cache.CacheKind.QUICK, b"", "all"),
+        (cache.CacheKind.FULL, b"last=50", "last50"),
+        (cache.CacheKind.FULL, b"from=2020-01-01&to=2020-06-30", "2020-01-01..2020-06-30"),
+        (cache.CacheKind.QUICK, b"last=50", None),  # not a quick-stats parameter: FastAPI answers
+        (cache.CacheKind.QUICK, b"year=2025&year=2024", None),
+        (cache.CacheKind.QUICK, b"month=3", None),  # invalid: the route gives the 422
+        (cache.CacheKind.QUICK, b"year=%FF", None),
+    ],
+)
+def test_fast_path_only_takes_queries_it_parses_exactly_like_the_route(
+    kind: cache.CacheKind, query: bytes, scope: str | None
+) -> None:
+    """Anything unusual goes on to FastAPI, which validates it."""
+    from api.fastpath import parse_filters
+
+    parsed = parse_filters(kind, query)
+    assert (parsed.scope if parsed else None) == scope

@@ -1,0 +1,105 @@
+"""Serve in-process cache hits before FastAPI's routing and validation (about 3x cheaper).
+
+Only for ``GET /api/{game}/quick-stats`` and ``/stats`` whose query parses cleanly into the same
+canonical filters the routes build; anything else (bad parameters, a miss, no snapshot) goes on to
+the FastAPI route, which validates, reads Redis or computes, and fills the in-process layer.
+The answer is byte-for-byte the one the route would give, with ``X-Cache: HIT``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from lottery.games import Game
+from lottery.stats.models import StatsError, StatsFilter
+from warehouse.cache import CacheKind, CacheStatus, cache_key
+
+_KINDS = {"quick-stats": CacheKind.QUICK, "stats": CacheKind.FULL}
+_ALLOWED = {
+    CacheKind.QUICK: {"year": int, "month": int},
+    CacheKind.FULL: {
+        "year": int,
+        "month": int,
+        "from": date.fromisoformat,
+        "to": date.fromisoformat,
+        "last": int,
+    },
+}
+
+
+@dataclass(frozen=True)
+class _RouteLabel:
+    """What the metrics middleware reads as the route of a request served here."""
+
+    path: str
+
+
+_LABELS = {
+    CacheKind.QUICK: _RouteLabel("/api/{game}/quick-stats"),
+    CacheKind.FULL: _RouteLabel("/api/{game}/stats"),
+}
+
+
+def parse_filters(kind: CacheKind, query: bytes) -> StatsFilter | None:
+    """The request's filters if the query string is simple and valid, else None (let FastAPI answer)."""
+    values: dict[str, object] = {}
+    try:
+        for name, raw in parse_qsl(query.decode("latin-1"), keep_blank_values=True, strict_parsing=False):
+            convert = _ALLOWED[kind].get(name)
+            if convert is None or name in values:
+                return None
+            values[name] = convert(raw)
+        return StatsFilter.model_validate(values).validated()
+    except (ValueError, StatsError):
+        return None
+
+
+class CachedFastPath:
+    """ASGI middleware in front of the FastAPI app (inside the metrics middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and await self._try(scope, send):
+            return
+        await self.app(scope, receive, send)
+
+    async def _try(self, scope: Scope, send: Send) -> bool:
+        parts = scope["path"].split("/")
+        if len(parts) != 4 or parts[1] != "api" or parts[3] not in _KINDS:
+            return False
+        kind = _KINDS[parts[3]]
+        state = getattr(scope["app"].state, "lotostats", None)
+        if state is None:
+            return False
+        try:
+            game = Game(parts[2])
+        except ValueError:
+            return False
+        filters = parse_filters(kind, scope["query_string"])
+        view = state.reader.current() if filters is not None else None
+        if filters is None or view is None:
+            return False
+        body = state.cache.peek_local(kind, cache_key(game, kind, view.manifest.version(game), filters.scope))
+        if body is None:
+            return False
+        state.metrics.cache.labels(kind.value, CacheStatus.HIT.value).inc()
+        scope["route"] = _LABELS[kind]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"x-cache", b"HIT"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        return True

@@ -1,0 +1,160 @@
+"""Load test of the cached API next to a constant endpoint of the same app, in the same run.
+
+    .venv/bin/python bench/bench_api.py [--duration 10] [--connections 32]
+
+Builds a warehouse and serving snapshot from the shipped data in a temp folder, warms the cache
+(the test command's Redis, database 13, flushed before and after), starts one uvicorn worker on
+127.0.0.1, then runs ``wrk`` (Debian package ``wrk``) against ``/ping`` (constant bytes: the
+baseline) and ``/api/euromillions/quick-stats?year=2025`` (cached). Also times cache misses (ad-hoc
+date windows, never cached before) one by one. Every load is bounded in time and stays on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import httpx
+import redis
+
+from lottery.games import Game
+from warehouse import cache
+from warehouse.ingest import ingest_game
+from warehouse.serving import precomputed_entries, publish
+from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse.snapshots import write_snapshot
+
+BENCH_DB = 13
+
+
+def build(root: Path) -> Path:
+    """Warehouse + today's statistics + published snapshot; returns the serving folder."""
+    con = duckdb.connect(str(root / "warehouse.duckdb"))
+    for game in Game:
+        ingest_game(con, game, str(PROJECT_ROOT / "data" / "fdj"))
+        write_snapshot(con, game, date.today())
+    publish(con, root / "serving")
+    con.close()
+    return root / "serving"
+
+
+def wrk(url: str, duration: int, connections: int) -> dict[str, float]:
+    """Requests/s and latency percentiles from one wrk run."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
+    ).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert m, out
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non2xx": float(errors.group(1)) if errors else 0.0}
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
+    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
+    redis_url = f"{base}/{BENCH_DB}"
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    with tempfile.TemporaryDirectory() as tmp:
+        serving = build(Path(tmp))
+        settings = Settings(serving_dir=serving, redis_url=redis_url)
+        cache.warm(client, precomputed_entries(serving, settings))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {**os.environ, "SERVING_DIR": str(serving), "REDIS_URL": redis_url}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+            cwd=PROJECT_ROOT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    httpx.get(f"{url}/ping", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            quick = f"{url}/api/euromillions/quick-stats?year=2025"
+            assert httpx.get(quick).headers["x-cache"] == "HIT"
+            wrk(f"{url}/ping", 2, args.connections)  # warm-up
+            bare = wrk(f"{url}/ping", args.duration, args.connections)
+            cached = wrk(quick, args.duration, args.connections)
+            misses = []
+            with httpx.Client(base_url=url) as http:
+                for day in range(1, 29):
+                    started = time.perf_counter()
+                    r = http.get(
+                        "/api/euromillions/stats", params={"from": f"2019-02-{day:02d}", "to": "2024-06-30"}
+                    )
+                    misses.append((time.perf_counter() - started) * 1000)
+                    assert r.headers["x-cache"] == "MISS", r.headers
+                quick_misses = []
+                for day in range(1, 29):
+                    client.delete(*client.keys("lotostats:v1:*:quick:*")) if client.keys(
+                        "lotostats:v1:*:quick:*"
+                    ) else None
+                    started = time.perf_counter()
+                    r = http.get("/api/loto/quick-stats", params={"year": 2000 + day % 17 + 9})
+                    quick_misses.append((time.perf_counter() - started) * 1000)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            client.flushdb()
+    print(f"wrk -t2 -c{args.connections} -d{args.duration}s, one uvicorn worker, 127.0.0.1")
+    print(f"{'endpoint':<44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for name, r in (
+        ("/ping (constant bytes, baseline)", bare),
+        ("quick-stats?year=2025 (cached, HIT)", cached),
+    ):
+        print(f"{name:<44} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['non2xx']:>8.0f}")
+    print(f"throughput ratio cached / baseline: {cached['rps'] / bare['rps']:.0%}  (target >= 70%)")
+    print(f"p99 ratio cached / baseline: {cached['p99'] / bare['p99']:.2f}x  (target <= 1.5x)")
+    print(
+        f"full-stats miss, ad-hoc window (computed from the snapshot): median {statistics.median(misses):.1f} ms, "
+        f"max {max(misses):.1f} ms over {len(misses)}  (target < 50 ms)"
+    )
+    print(
+        f"quick-stats miss, precomputed payload read from the snapshot: median {statistics.median(quick_misses):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
