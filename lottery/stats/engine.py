@@ -88,8 +88,9 @@ def pools(game: Game, dates: np.ndarray) -> tuple[int, np.ndarray]:
     if np.any(np.diff(bonus_max) < 0):
         raise NotImplementedError("eligibility assumes a bonus pool that never shrinks")
     starts = np.array([np.datetime64(e.start, "D") for e in eras])
-    era_index = np.searchsorted(starts, dates.astype("datetime64[D]"), side="right") - 1
-    return eras[0].numbers_max, bonus_max[np.clip(era_index, 0, None)]
+    # Dates are ascending: each era is one contiguous run (draws before the first era count in it).
+    cuts = np.searchsorted(dates.astype("datetime64[D]", copy=False), starts[1:], side="left")
+    return eras[0].numbers_max, np.repeat(bonus_max, np.diff(np.concatenate(([0], cuts, [len(dates)]))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,10 +110,25 @@ class BallStats:
     mean_gap: np.ndarray  # nan below two appearances
 
 
-def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
-    """Counts, eligibility, expectations and gaps of balls 1..top in an (n, k) matrix.
+def _last_indices(values: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Row of each ball's last appearance (-1 if never), searching ever longer tails of the draws."""
+    n, k = values.shape
+    last = np.full(len(count), -1, dtype=np.int64)
+    m = min(n, 64)
+    while m:
+        balls, first_in_reversed = np.unique(values[n - m :][::-1].ravel(), return_index=True)
+        last[balls - 1] = n - 1 - first_in_reversed // k
+        if m == n or np.all(last[count > 0] >= 0):
+            break
+        m = min(n, m * 8)
+    return last
 
-    ``pool[i]`` is the highest ball that existed in draw i (non-decreasing).
+
+def ball_counts(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
+    """Counts, eligibility, expectations, last appearance and current gap of balls 1..top (no gaps).
+
+    ``pool[i]`` is the highest ball that existed in draw i (non-decreasing). Linear in the draws,
+    with one pass over the data (a bincount); what quick stats need.
     """
     n, k = values.shape
     balls = np.arange(1, top + 1)
@@ -121,34 +137,43 @@ def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
     # Expected count: sum over eligible draws of k / pool size.
     tail = np.concatenate((np.cumsum((k / pool)[::-1])[::-1], [0.0]))
     expected = tail[first_eligible]
+    count = np.bincount(values.astype(np.intp).ravel(), minlength=top + 1)[1 : top + 1]
+    last_index = _last_indices(values, count)
+    current_gap = np.where(last_index >= 0, n - 1 - last_index, eligible)
+    nan = np.full(top, np.nan)
+    return BallStats(count, eligible, expected, last_index, current_gap, eligible.copy(), nan)
 
-    flat = values.ravel().astype(np.int16)
-    order = np.argsort(flat, kind="stable")  # radix sort; keeps draw order within a ball
-    sorted_balls = flat[order]
-    draw_idx = (order // k).astype(np.int64)
-    count = np.bincount(sorted_balls, minlength=top + 1)[1 : top + 1]
 
-    last_index = np.full(top, -1, dtype=np.int64)
-    max_gap = eligible.copy()
+def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
+    """:func:`ball_counts` plus the gaps: longest run without each ball, mean gap between appearances."""
+    n, k = values.shape
+    base = ball_counts(values, pool, top)
+    first_eligible = n - base.eligible
+    order = np.argsort(values.ravel().astype(np.int16), kind="stable")  # radix sort; keeps draw order
+    draw_idx = order // k
+    max_gap = base.eligible.copy()
     mean_gap = np.full(top, np.nan)
+    count = base.count
     present = np.flatnonzero(count)
     if present.size:
         starts = np.concatenate(([0], np.cumsum(count[present])[:-1]))
         ends = starts + count[present] - 1
         first = draw_idx[starts]
         last = draw_idx[ends]
-        gaps = np.append(np.diff(draw_idx) - 1, -1)
-        gaps[ends] = -1  # no gap across two balls' groups
+        gaps = np.empty(len(draw_idx), dtype=np.int64)
+        np.subtract(draw_idx[1:], draw_idx[:-1], out=gaps[:-1])
+        gaps -= 1
+        gaps[ends] = -1  # no gap across two balls' groups (nor after the last)
         internal_max = np.maximum.reduceat(gaps, starts)
         leading = first - first_eligible[present]
         trailing = n - 1 - last
         max_gap[present] = np.maximum(np.maximum(internal_max, leading), trailing)
-        last_index[present] = last
         c = count[present]
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_gap[present] = np.where(c >= 2, (last - first - (c - 1)) / (c - 1), np.nan)
-    current_gap = np.where(last_index >= 0, n - 1 - last_index, eligible)
-    return BallStats(count, eligible, expected, last_index, current_gap, max_gap, mean_gap)
+    return BallStats(
+        count, base.eligible, base.expected, base.last_index, base.current_gap, max_gap, mean_gap
+    )
 
 
 def _quick_numbers(ds: DrawSet, st: BallStats) -> list[QuickNumberStat]:
@@ -224,12 +249,15 @@ def _combo_counts(values: np.ndarray, size: int, base: int) -> np.ndarray:
         if size == 2
         else [(a, b, c) for a in range(k) for b in range(a + 1, k) for c in range(b + 1, k)]
     )
-    v = values.astype(np.int64)
+    # One contiguous machine-int column per position: cheap arithmetic, and bincount needs no cast.
+    cols = [np.ascontiguousarray(values[:, j], dtype=np.intp) for j in range(k)]
     counts = np.zeros(base**size, dtype=np.int64)
+    code = np.empty(len(values), dtype=np.intp)
     for t in idx:
-        counts += np.bincount(
-            sum(v[:, col] * base ** (size - 1 - j) for j, col in enumerate(t)), minlength=base**size
-        )
+        np.multiply(cols[t[0]], base ** (size - 1), out=code)
+        for j, col in enumerate(t[1:], start=1):
+            code += cols[col] * base ** (size - 1 - j) if size - 1 - j else cols[col]
+        counts += np.bincount(code, minlength=base**size)
     return counts
 
 
@@ -422,9 +450,10 @@ def chi_square(values: np.ndarray, pool: np.ndarray) -> ChiSquare:
     raw = corrected = 0.0
     df = 0
     min_expected = float("inf")
-    for size in np.unique(pool):
+    sizes = np.unique(pool)
+    for size in sizes:
         size = int(size)
-        rows = values[pool == size]
+        rows = values if len(sizes) == 1 else values[pool == size]
         observed = np.bincount(rows.ravel(), minlength=size + 1)[1 : size + 1]
         expected = len(rows) * k / size
         x2 = float(np.sum((observed - expected) ** 2) / expected)
@@ -463,8 +492,8 @@ def chi_square(values: np.ndarray, pool: np.ndarray) -> ChiSquare:
 def quick_stats(ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: int = 50) -> QuickStats:
     """Draw count, first/last draw, every number's and bonus ball's count/frequency/gap, hot/cold."""
     pool, bonus_pool = pools(ds.game, ds.dates)
-    numbers = ball_stats(ds.numbers, np.full(ds.size, pool), pool)
-    bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
+    numbers = ball_counts(ds.numbers, np.full(ds.size, pool), pool)
+    bonus = ball_counts(ds.bonus, bonus_pool, int(bonus_pool.max()))
     return QuickStats(
         game=ds.game,
         filters=filters.public(),

@@ -1,0 +1,241 @@
+"""Statistics engine timings: shipped EuroMillions history and 10 million synthetic draws.
+
+    .venv/bin/python bench/bench_stats.py [--repeat 5] [--synthetic 10000000] [--end-to-end]
+
+Every timing is the median of several runs (time.perf_counter) and is printed with its ratio to a
+plain ``SELECT count(*) FROM draws WHERE game = 'euromillions'`` timed in the same run, so the ratio
+is what to compare across machines.
+
+* Shipped history: a temporary warehouse is built from data/fdj. "warm" times repeated calls on one
+  open connection. "cold" times opening a fresh connection (a fresh DuckDB instance: every other
+  connection is closed first) plus the first call, with the engine's in-process caches cleared, so
+  it is a fresh process minus the Python imports; its ratio is to a cold count(*) measured the
+  same way.
+* Synthetic: 10M uniformly random valid EuroMillions draws (5 distinct of 1..50 and 2 distinct of
+  1..12 per row, by rejection sampling, which is uniform over combinations), on ascending dates
+  from 2016-09-27 to today (about 2,700 draws a day: the engine only needs ascending dates, and all
+  of them fall in the 12-star era). The engine is timed on that numpy DrawSet directly. The same rows
+  are loaded into a DuckDB table ``draws(game, draw_date, numbers INTEGER[], bonus INTEGER[])``
+  (the warehouse columns the statistics read; no primary key, since dates repeat) for the count(*)
+  baseline and for the warehouse side of compute_quick/compute_full (load_window and data_version),
+  each timed once. ``--end-to-end`` also times compute_quick and compute_full on that table once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from lottery.games import Game
+from lottery.stats import engine
+from lottery.stats.engine import DrawSet, full_stats, quick_stats
+from lottery.stats.models import StatsFilter
+from warehouse.ingest import ingest_game
+from warehouse.settings import PROJECT_ROOT
+from warehouse.statistics import compute_full, compute_quick, data_version, load_window
+
+EM = Game.EUROMILLIONS
+COUNT_SQL = "SELECT count(*) FROM draws WHERE game = 'euromillions'"
+ALL = StatsFilter()
+
+
+def median_s(fn: Callable[[], object], repeat: int, warmup: bool = True) -> float:
+    """Median seconds of ``repeat`` calls (after one untimed call when ``warmup``)."""
+    if warmup:
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def count_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """The baseline query."""
+    return con.execute(COUNT_SQL).fetchall()[0][0]
+
+
+def cold_s(path: Path, fn: Callable[[duckdb.DuckDBPyConnection], object], repeat: int) -> float:
+    """Median seconds of: fresh connection (fresh DuckDB instance) + first call, caches cleared."""
+    times = []
+    for _ in range(repeat):
+        engine.sum_distribution.cache_clear()
+        engine._valid_codes.cache_clear()
+        start = time.perf_counter()
+        con = duckdb.connect(str(path), read_only=True)
+        fn(con)
+        times.append(time.perf_counter() - start)
+        con.close()
+    return statistics.median(times)
+
+
+def random_draws(rng: np.random.Generator, n: int, k: int, top: int) -> np.ndarray:
+    """``n`` sorted rows of ``k`` distinct balls of 1..top, uniform over combinations."""
+    out = rng.integers(1, top + 1, size=(n, k), dtype=np.int16)
+    out.sort(axis=1)
+    while True:
+        bad = np.flatnonzero((np.diff(out, axis=1) == 0).any(axis=1))
+        if not bad.size:
+            return out
+        redo = rng.integers(1, top + 1, size=(bad.size, k), dtype=np.int16)
+        redo.sort(axis=1)
+        out[bad] = redo
+
+
+def synthetic_drawset(n: int, seed: int = 20260519) -> DrawSet:
+    """``n`` fair EuroMillions draws on ascending dates from 2016-09-27 to today."""
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2016-09-27")
+    days = int((np.datetime64(date.today().isoformat()) - start).astype(int)) + 1
+    dates = start + (np.arange(n, dtype=np.int64) * days // n).astype("timedelta64[D]")
+    return DrawSet(
+        game=EM, dates=dates, numbers=random_draws(rng, n, 5, 50), bonus=random_draws(rng, n, 2, 12)
+    )
+
+
+def load_synthetic(con: duckdb.DuckDBPyConnection, ds: DrawSet) -> None:
+    """The DrawSet as a ``draws`` table with the warehouse's column types."""
+    epoch_days = ds.dates.astype("datetime64[D]").astype(np.int64).astype(np.int32)
+    stage = {"d": epoch_days}
+    stage |= {f"n{i}": ds.numbers[:, i] for i in range(ds.numbers.shape[1])}
+    stage |= {f"b{i}": ds.bonus[:, i] for i in range(ds.bonus.shape[1])}
+    con.register("stage", stage)
+    try:
+        con.execute(
+            "CREATE TABLE draws AS SELECT 'euromillions' AS game, DATE '1970-01-01' + d AS draw_date, "
+            "[n0, n1, n2, n3, n4]::INTEGER[] AS numbers, [b0, b1]::INTEGER[] AS bonus FROM stage"
+        ).fetchall()
+    finally:
+        con.unregister("stage")
+
+
+class Table:
+    """The printed results."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float | None, str]] = []
+
+    def add(self, case: str, seconds: float, baseline: float | None, target_ms: float | None = None) -> None:
+        target = ""
+        if target_ms is not None:
+            target = f"< {target_ms:g} ms " + ("ok" if seconds * 1000 < target_ms else "MISSED")
+        self.rows.append((case, seconds, None if baseline is None else seconds / baseline, target))
+        ratio = "" if baseline is None else f"{seconds / baseline:,.{1 if seconds < 10 * baseline else 0}f}x"
+        print(f"  {case:<52} {seconds * 1000:>11,.2f} ms {ratio:>10}  {target}", flush=True)
+
+
+def bench_shipped(source: str, repeat: int, table: Table) -> None:
+    """Quick and full stats of all EuroMillions history, warm and cold."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.duckdb"
+        with duckdb.connect(str(path)) as con:
+            ingest_game(con, EM, source)
+        con = duckdb.connect(str(path), read_only=True)
+        n = count_rows(con)
+        print(f"shipped EuroMillions history: {n} draws (warehouse built from {source})")
+        base = median_s(lambda: count_rows(con), max(repeat, 20))
+        table.add("count(*) warm (baseline)", base, base)
+        table.add(
+            "compute_quick all history, warm", median_s(lambda: compute_quick(con, EM, ALL), repeat), base, 20
+        )
+        table.add(
+            "compute_full all history, warm", median_s(lambda: compute_full(con, EM, ALL), repeat), base, 100
+        )
+        con.close()
+        cold_base = cold_s(path, count_rows, repeat)
+        table.add("count(*) cold: new connection + first query", cold_base, cold_base)
+        table.add(
+            "compute_quick all history, cold",
+            cold_s(path, lambda c: compute_quick(c, EM, ALL), repeat),
+            cold_base,
+            20,
+        )
+        table.add(
+            "compute_full all history, cold",
+            cold_s(path, lambda c: compute_full(c, EM, ALL), repeat),
+            cold_base,
+            100,
+        )
+
+
+def bench_synthetic(n: int, repeat: int, end_to_end: bool, table: Table) -> None:
+    """The engine on ``n`` synthetic draws; the warehouse side timed once on a DuckDB table of them."""
+    start = time.perf_counter()
+    ds = synthetic_drawset(n)
+    print(f"\nsynthetic: {n:,} draws generated in {time.perf_counter() - start:.1f} s", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        con = duckdb.connect(str(Path(tmp) / "synthetic.duckdb"), config={"memory_limit": "3GB"})
+        start = time.perf_counter()
+        load_synthetic(con, ds)
+        print(f"  loaded into DuckDB table draws in {time.perf_counter() - start:.1f} s", flush=True)
+        assert count_rows(con) == n
+        base = median_s(lambda: count_rows(con), max(repeat, 20))
+        table.add(f"count(*) of {n:,} rows (baseline)", base, base)
+        table.add(
+            "engine quick_stats on the numpy DrawSet",
+            median_s(lambda: quick_stats(ds, ALL, "bench"), repeat, warmup=False),
+            base,
+            2000,
+        )
+        table.add(
+            "engine full_stats on the numpy DrawSet",
+            median_s(lambda: full_stats(ds, ALL, "bench"), repeat, warmup=False),
+            base,
+            2000,
+        )
+        table.add(
+            "load_window (DuckDB -> DrawSet), 1 run",
+            median_s(lambda: load_window(con, EM, ALL), 1, False),
+            base,
+        )
+        table.add(
+            "data_version (md5 of every draw), 1 run", median_s(lambda: data_version(con, EM), 1, False), base
+        )
+        if end_to_end:
+            table.add(
+                "compute_quick end to end, 1 run",
+                median_s(lambda: compute_quick(con, EM, ALL), 1, False),
+                base,
+            )
+            table.add(
+                "compute_full end to end, 1 run", median_s(lambda: compute_full(con, EM, ALL), 1, False), base
+            )
+        else:
+            print("  (end to end, compute_* = load_window + data_version + engine; see --end-to-end)")
+        con.close()
+
+
+def main() -> None:
+    """Run both benches and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing on the shipped history")
+    parser.add_argument("--synthetic", type=int, default=10_000_000, help="synthetic draws (0: skip)")
+    parser.add_argument("--synthetic-repeat", type=int, default=3, help="runs per engine timing on them")
+    parser.add_argument(
+        "--end-to-end", action="store_true", help="also time compute_* on the synthetic table"
+    )
+    parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
+    args = parser.parse_args()
+
+    wall = time.perf_counter()
+    table = Table()
+    print(f"  {'case':<52} {'median':>14} {'vs count(*)':>10}  target")
+    bench_shipped(args.source, args.repeat, table)
+    if args.synthetic:
+        bench_synthetic(args.synthetic, args.synthetic_repeat, args.end_to_end, table)
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(f"\npeak RSS {peak_gb:.1f} GB, wall {time.perf_counter() - wall:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
