@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.state import SnapshotMissingError
+from api.state import ServiceUnavailableError
 from lottery.stats.models import StatsError
 
 LOCATION = {"game": "path"}
@@ -28,12 +28,12 @@ async def stats_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def snapshot_missing(_: Request, exc: Exception) -> JSONResponse:
-    """503 until the pipeline has published a serving snapshot."""
+async def service_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    """503 with the reason (no snapshot yet, broker down, ...)."""
     return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "60"})
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers."""
     app.add_exception_handler(StatsError, stats_error)
-    app.add_exception_handler(SnapshotMissingError, snapshot_missing)
+    app.add_exception_handler(ServiceUnavailableError, service_unavailable)

@@ -7,15 +7,18 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import redis
 import redis.asyncio as aioredis
 from fastapi import FastAPI
 
 from api import errors
+from api.celery_app import create_celery
 from api.fastpath import CachedFastPath
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import stats, system
+from api.routes import generation, stats, system
 from api.state import AppState
 from warehouse.cache import StatsCache
+from warehouse.jobs import JobStore
 from warehouse.serving import SnapshotReader
 from warehouse.settings import Settings, get_settings
 
@@ -51,6 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         client = _redis(settings.redis_url, settings)
         broker = _redis(settings.celery_broker_url, settings)
         reader = SnapshotReader(settings.serving_dir)
+        jobs_client = redis.Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_timeout_s * 4,
+            socket_connect_timeout=settings.redis_timeout_s * 4,
+        )
         state = AppState(
             settings=settings,
             redis=client,
@@ -58,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache=StatsCache(client, settings),
             reader=reader,
             metrics=metrics,
+            celery=create_celery(settings),
+            jobs=JobStore(jobs_client, settings.cache_ttl_generation_s),
         )
         app.state.lotostats = state
         if reader.current() is None:
@@ -73,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await client.aclose(close_connection_pool=True)
             await broker.aclose(close_connection_pool=True)
             reader.close()
+            jobs_client.close()
+            state.celery.close()
 
     app = FastAPI(
         title="lotostats",
@@ -88,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(system.router, tags=["system"])
     app.include_router(stats.router, tags=["statistics"])
+    app.include_router(generation.router, tags=["generation"])
     return app
 
 

@@ -6,15 +6,21 @@ import time
 from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
+from celery import Celery
 from fastapi import Request
 
 from api.metrics import Metrics
 from warehouse.cache import StatsCache
+from warehouse.jobs import JobStore
 from warehouse.serving import ServingView, SnapshotReader
 from warehouse.settings import Settings
 
 
-class SnapshotMissingError(RuntimeError):
+class ServiceUnavailableError(RuntimeError):
+    """A dependency the request needs is unreachable (503, with the message)."""
+
+
+class SnapshotMissingError(ServiceUnavailableError):
     """No serving snapshot is published yet (fresh install before the first pipeline run)."""
 
 
@@ -28,6 +34,8 @@ class AppState:
     cache: StatsCache
     reader: SnapshotReader
     metrics: Metrics
+    celery: Celery
+    jobs: JobStore
     started_at: float = field(default_factory=time.time)
 
     def view(self) -> ServingView:

@@ -16,7 +16,7 @@ import pytest
 from lottery.games import Game
 from warehouse.ingest import IngestResult, ingest_game
 
-pytest_plugins = ["tests.redis_fixtures"]
+pytest_plugins = ["tests.redis_fixtures", "tests.serving_fixtures"]
 
 TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent

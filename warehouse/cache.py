@@ -59,7 +59,11 @@ def cache_key(game: Game, kind: CacheKind, data_version: str, variant: str) -> s
 
 def parse_key(key: str) -> tuple[str, str, str, str] | None:
     """(game, kind, data_version, variant) of a cache key, or None for other keys (metrics, locks)."""
-    if not key.startswith(PREFIX + ":") or key.startswith(METRICS_PREFIX) or key.endswith(":fill"):
+    if (
+        not key.startswith(PREFIX + ":")
+        or key.startswith((METRICS_PREFIX, f"{PREFIX}:jobs"))
+        or key.endswith(":fill")
+    ):
         return None
     parts = key[len(PREFIX) + 1 :].split(":", 3)
     return (parts[0], parts[1], parts[2], parts[3]) if len(parts) == 4 else None

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     celery_result_backend: str = Field(
         default="", description="Celery results (CELERY_RESULT_BACKEND); default REDIS_URL db 2."
     )
+    celery_queue: str = Field(default="lotostats.generation", description="Queue of generation tasks.")
+    task_time_limit_s: int = Field(
+        default=30 * 60, ge=1, description="Hard time limit of one generation task."
+    )
+    job_heartbeat_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A started job silent this long is reported FAILURE (worker lost).",
+    )
     cache_ttl_quick_s: int = Field(default=15 * 60, ge=1, description="TTL of cached quick stats.")
     cache_ttl_full_s: int = Field(default=30 * 60, ge=1, description="TTL of cached full stats.")
     cache_ttl_draws_s: int = Field(default=15 * 60, ge=1, description="TTL of cached draw lists.")

@@ -20,8 +20,8 @@ import pytest
 
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
-from tests.api.conftest import SHIPPED
 from tests.redis_fixtures import free_port, redis_server_url
+from tests.serving_fixtures import SHIPPED
 from warehouse.statistics import compute_quick
 
 BIN = Path(sys.executable).parent

@@ -1,0 +1,211 @@
+"""Advanced grid generation: queue a Celery task, then poll its state and live progress."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from math import comb
+from typing import Annotated, Any
+
+import kombu.exceptions
+import redis
+from celery.result import AsyncResult
+from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
+from lottery.strategies import Strategy
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.routes.stats import GameDep, StateDep
+from api.state import AppState, ServiceUnavailableError
+from lottery.games import Game, current_era
+from lottery.stats.models import InvalidFilterError, StatsFilter
+from warehouse.statistics import window_sql
+
+router = APIRouter(prefix="/api/{game}")
+TASK_NAME = "lotostats.generate_grids"
+MAX_GRIDS = 10_000
+
+
+class GenerateRequest(BaseModel):
+    """What to generate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strategy: Strategy = Field(default=Strategy.FREQUENCY_BASED, description="How balls are weighted")
+    count: int = Field(default=10, ge=1, le=MAX_GRIDS, description="Number of distinct grids")
+    seed: int | None = Field(default=None, ge=0, lt=2**63, description="Same seed + same data = same grids")
+    window: StatsFilter = Field(default_factory=StatsFilter, description="Draws the weights come from")
+    exclude: list[int] = Field(default_factory=list, description="Main numbers never to use")
+    exclude_bonus: list[int] = Field(default_factory=list, description="Bonus balls never to use")
+
+
+class Accepted(BaseModel):
+    """A queued generation."""
+
+    task_id: str
+    status_url: str
+
+
+class Progress(BaseModel):
+    """Grids generated so far."""
+
+    done: int
+    total: int
+
+
+class TaskStatus(BaseModel):
+    """A generation's state: PENDING | STARTED | PROGRESS | SUCCESS | FAILURE."""
+
+    task_id: str
+    state: str
+    progress: Progress
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class JobNotFoundError(LookupError):
+    """A task id this service never issued, or whose record expired."""
+
+
+def _check(game: Game, body: GenerateRequest) -> None:
+    """Every reason the request can never succeed, as 422s, before anything is queued."""
+    rules = current_era(game)
+    body.window.validated()
+    for field, values, top, need in (
+        ("exclude", body.exclude, rules.numbers_max, rules.numbers_count),
+        ("exclude_bonus", body.exclude_bonus, rules.bonus_max, rules.bonus_count),
+    ):
+        bad = [v for v in values if not 1 <= v <= top]
+        if bad:
+            raise InvalidFilterError(field, f"{bad[0]} is not a {game.value} ball (1..{top})")
+        if top - len(set(values)) < need:
+            raise InvalidFilterError(field, f"excluding {len(set(values))} of {top} leaves fewer than {need}")
+    possible = comb(rules.numbers_max - len(set(body.exclude)), rules.numbers_count) * comb(
+        rules.bonus_max - len(set(body.exclude_bonus)), rules.bonus_count
+    )
+    if body.count > possible:
+        raise InvalidFilterError("count", f"only {possible} distinct grids exist with these exclusions")
+
+
+@router.post(
+    "/generate-advanced",
+    status_code=202,
+    response_model=Accepted,
+    responses={503: {"description": "Broker or job store unreachable"}},
+    summary="Queue a generation of grids",
+)
+async def generate_advanced(game: GameDep, state: StateDep, body: GenerateRequest) -> JSONResponse:
+    """Validate, record the job, queue it; poll ``status_url`` for progress and the grids."""
+    _check(game, body)
+    view = state.view()
+    sql, params = window_sql(game, body.window)
+    cur = view.cursor()
+    try:
+        (draws,) = cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0]
+    finally:
+        cur.close()
+    if draws == 0:
+        raise InvalidFilterError("window", f"the window {body.window.public()} holds no {game.value} draw")
+    task_id = str(uuid.uuid4())
+    await run_in_threadpool(_enqueue, state, game, body, task_id)
+    url = f"/api/{game.value}/task-status/{task_id}"
+    return JSONResponse(
+        status_code=202,
+        content=Accepted(task_id=task_id, status_url=url).model_dump(),
+        headers={"Location": url},
+    )
+
+
+def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -> None:
+    settings = state.settings
+    try:
+        state.jobs.create(
+            task_id,
+            game.value,
+            body.strategy.value,
+            body.count,
+            queued_ttl_s=settings.task_time_limit_s + settings.cache_ttl_generation_s,
+        )
+    except (redis.RedisError, OSError) as exc:
+        raise ServiceUnavailableError(f"the job store (Redis) is unreachable: {exc}") from exc
+    try:
+        state.celery.send_task(
+            TASK_NAME,
+            task_id=task_id,
+            queue=settings.celery_queue,
+            retry=False,
+            kwargs={
+                "game": game.value,
+                "strategy": body.strategy.value,
+                "count": body.count,
+                "seed": body.seed,
+                "window": body.window.public(),
+                "exclude": sorted(set(body.exclude)),
+                "exclude_bonus": sorted(set(body.exclude_bonus)),
+            },
+        )
+    except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
+        with contextlib.suppress(redis.RedisError, OSError):
+            state.jobs.delete(task_id)
+        raise ServiceUnavailableError(
+            f"the task broker at {settings.celery_broker_url.rsplit('@', 1)[-1]} is unreachable; "
+            "nothing was queued, try again later"
+        ) from exc
+
+
+def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
+    job = state.jobs.get(task_id)
+    if job is None or job.game != game.value:
+        raise JobNotFoundError(task_id)
+    result = AsyncResult(task_id, app=state.celery)
+    celery_state, info = result.state, result.info
+    progress = Progress(done=job.done, total=job.total)
+    if celery_state == "SUCCESS":
+        return TaskStatus(
+            task_id=task_id,
+            state="SUCCESS",
+            progress=Progress(done=job.count, total=job.count),
+            result=info if isinstance(info, dict) else None,
+        )
+    if celery_state == "FAILURE" or job.state == "FAILURE":
+        return TaskStatus(
+            task_id=task_id, state="FAILURE", progress=progress, error=job.error or "the generation failed"
+        )
+    current = job.state if job.state != "PENDING" else celery_state
+    if current == "PROGRESS" and isinstance(info, dict) and info.get("done", 0) > progress.done:
+        progress = Progress(done=int(info["done"]), total=int(info["total"]))
+    if current in ("STARTED", "PROGRESS") and job.heartbeat_at is not None:
+        silent = time.time() - job.heartbeat_at
+        if silent > state.settings.job_heartbeat_timeout_s:
+            error = (
+                f"the worker running this job stopped reporting {silent:.0f} s ago (worker lost); "
+                "nothing will finish it: submit the request again"
+            )
+            state.jobs.finish(task_id, "FAILURE", error)
+            return TaskStatus(task_id=task_id, state="FAILURE", progress=progress, error=error)
+    return TaskStatus(
+        task_id=task_id, state=current if current in ("STARTED", "PROGRESS") else "PENDING", progress=progress
+    )
+
+
+@router.get(
+    "/task-status/{task_id}",
+    response_model=TaskStatus,
+    responses={404: {"description": "Unknown or expired task id"}},
+    summary="State, live progress and result of a generation",
+)
+async def task_status(
+    game: GameDep, state: StateDep, task_id: Annotated[str, Path(max_length=64)]
+) -> TaskStatus | JSONResponse:
+    """PENDING, STARTED, PROGRESS (with done/total), SUCCESS (with the grids) or FAILURE (with a reason)."""
+    try:
+        return await run_in_threadpool(_status, state, game, task_id)
+    except JobNotFoundError:
+        return JSONResponse(
+            status_code=404,
+            content={"detail": f"no {game.value} generation {task_id!r}: never issued here, or expired"},
+        )
+    except (redis.RedisError, OSError) as exc:
+        raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc

@@ -1,0 +1,127 @@
+"""Grid generation timings: 10,000 EuroMillions grids per strategy, next to numpy's raw sampling.
+
+    .venv/bin/python bench/bench_generation.py [--repeat 5] [--count 10000] [--source data/fdj]
+
+The inputs come from the shipped EuroMillions history (a temporary warehouse built from data/fdj,
+whole window). Each line is the median of ``--repeat`` runs (time.perf_counter, after one untimed
+run), in-process, with two baselines timed in the same run so the ratios are what to compare across
+machines:
+
+* ``numpy choice loop``: ``count`` x [``rng.choice(50, 5, replace=False)`` and
+  ``rng.choice(12, 2, replace=False)``], the plain way to draw the same balls one grid at a time;
+* ``numpy Gumbel top-k``: the same uniform sampling vectorised (one ``(count, 50)`` and one
+  ``(count, 12)`` Gumbel array, argpartition, sort): the floor of what generate() does.
+
+generate() adds weights, duplicate removal, validation, scores, the reasons and the Grid objects.
+Target: under 500 ms per strategy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from lottery.games import Game
+from lottery.stats.models import StatsFilter
+from lottery.strategies import Strategy, StrategyInputs, generate, inputs_from_draws
+from warehouse.ingest import ingest_game
+from warehouse.settings import PROJECT_ROOT
+from warehouse.statistics import load_window
+
+EM = Game.EUROMILLIONS
+TARGET_MS = 500.0
+
+
+def median_s(fn: Callable[[], object], repeat: int) -> float:
+    """Median seconds of ``repeat`` calls, after one untimed call."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def shipped_inputs(source: str) -> StrategyInputs:
+    """EuroMillions inputs over the whole shipped history."""
+    with tempfile.TemporaryDirectory() as tmp, duckdb.connect(str(Path(tmp) / "bench.duckdb")) as con:
+        result = ingest_game(con, EM, source)
+        if result.failed:
+            raise SystemExit(f"ingest failed: {[f.source for f in result.failed]}")
+        return inputs_from_draws(load_window(con, EM, StatsFilter()))
+
+
+def choice_loop(count: int) -> Callable[[], object]:
+    """``count`` grids with Generator.choice, one grid at a time."""
+
+    def run() -> list[tuple[np.ndarray, np.ndarray]]:
+        rng = np.random.default_rng(1)
+        return [(rng.choice(50, 5, replace=False), rng.choice(12, 2, replace=False)) for _ in range(count)]
+
+    return run
+
+
+def gumbel_vectorised(count: int) -> Callable[[], object]:
+    """``count`` uniform grids in one go: Gumbel keys, top-k by argpartition, sorted rows."""
+
+    def run() -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(1)
+        numbers = np.argpartition(-rng.gumbel(size=(count, 50)), 4, axis=1)[:, :5] + 1
+        stars = np.argpartition(-rng.gumbel(size=(count, 12)), 1, axis=1)[:, :2] + 1
+        numbers.sort(axis=1)
+        stars.sort(axis=1)
+        return numbers, stars
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    inputs = shipped_inputs(args.source)
+    print(
+        f"EuroMillions inputs: {inputs.draw_count} draws from {args.source} "
+        f"(warehouse built in {time.perf_counter() - start:.1f} s); {args.count:,} grids per run, "
+        f"median of {args.repeat}\n"
+    )
+    loop = median_s(choice_loop(args.count), args.repeat)
+    vector = median_s(gumbel_vectorised(args.count), args.repeat)
+    header = f"  {'case':<36} {'ms':>9} {'grids/s':>12} {'vs loop':>9} {'vs Gumbel':>10}"
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+
+    def line(case: str, seconds: float, target: bool = False) -> None:
+        verdict = ""
+        if target:
+            verdict = f"  < {TARGET_MS:g} ms " + ("ok" if seconds * 1000 < TARGET_MS else "MISSED")
+        print(
+            f"  {case:<36} {seconds * 1000:>9,.1f} {args.count / seconds:>12,.0f} "
+            f"{seconds / loop:>8.2f}x {seconds / vector:>9.1f}x{verdict}",
+            flush=True,
+        )
+
+    line("numpy choice loop (baseline)", loop)
+    line("numpy Gumbel top-k, vectorised", vector)
+    for strategy in Strategy:
+        seeds = iter(range(10**6))
+        seconds = median_s(
+            lambda s=strategy, seeds=seeds: generate(s, inputs, args.count, seed=next(seeds)), args.repeat
+        )
+        line(f"generate({strategy.value})", seconds, target=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The shipped files ingested, with today's statistics, published for serving (once a session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lottery.games import Game
+from warehouse.ingest import ingest_game
+from warehouse.serving import publish
+from warehouse.snapshots import write_snapshot
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = PROJECT_ROOT / "data" / "fdj"
+
+
+@dataclass(frozen=True)
+class Published:
+    """A warehouse built from the shipped files, with today's statistics, published for serving."""
+
+    warehouse: Path
+    serving_dir: Path
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """Ingest, snapshot and publish the shipped data once per session (a few seconds)."""
+    root = tmp_path_factory.mktemp("published")
+    warehouse = root / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    for game in Game:
+        ingest_game(con, game, str(SHIPPED))
+        write_snapshot(con, game, date.today())
+    publish(con, root / "serving")
+    con.close()
+    return Published(warehouse=warehouse, serving_dir=root / "serving")
