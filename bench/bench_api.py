@@ -1,6 +1,6 @@
 """Load test of the cached API next to a constant endpoint of the same app, in the same run.
 
-    .venv/bin/python bench/bench_api.py [--duration 10] [--connections 32]
+    .venv/bin/python -m bench.bench_api [--duration 10] [--connections 32]
 
 Builds a warehouse and serving snapshot from the shipped data in a temp folder, warms the cache
 (the test command's Redis, database 13, flushed before and after), starts one uvicorn worker on
@@ -15,38 +15,22 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-import duckdb
 import httpx
 import redis
 
-from lottery.games import Game
+from bench.common import build, redis_server, start_api
 from warehouse import cache
-from warehouse.ingest import ingest_game
-from warehouse.serving import precomputed_entries, publish
-from warehouse.settings import PROJECT_ROOT, Settings
-from warehouse.snapshots import write_snapshot
+from warehouse.serving import precomputed_entries
+from warehouse.settings import Settings
 
 BENCH_DB = 13
-
-
-def build(root: Path) -> Path:
-    """Warehouse + today's statistics + published snapshot; returns the serving folder."""
-    con = duckdb.connect(str(root / "warehouse.duckdb"))
-    for game in Game:
-        ingest_game(con, game, str(PROJECT_ROOT / "data" / "fdj"))
-        write_snapshot(con, game, date.today())
-    publish(con, root / "serving")
-    con.close()
-    return root / "serving"
 
 
 def wrk(url: str, duration: int, connections: int) -> dict[str, float]:
@@ -77,41 +61,16 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
-    redis_url = f"{base}/{BENCH_DB}"
+    redis_url = f"{redis_server()}/{BENCH_DB}"
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     with tempfile.TemporaryDirectory() as tmp:
         serving = build(Path(tmp))
         settings = Settings(serving_dir=serving, redis_url=redis_url)
         cache.warm(client, precomputed_entries(serving, settings))
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
         env = {**os.environ, "SERVING_DIR": str(serving), "REDIS_URL": redis_url}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-            cwd=PROJECT_ROOT,
-        )
+        server, url = start_api(env)
         try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    httpx.get(f"{url}/ping", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
             quick = f"{url}/api/euromillions/quick-stats?year=2025"
             assert httpx.get(quick).headers["x-cache"] == "HIT"
             wrk(f"{url}/ping", 2, args.connections)  # warm-up

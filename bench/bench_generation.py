@@ -1,6 +1,6 @@
 """Grid generation timings: 10,000 EuroMillions grids per strategy, next to numpy's raw sampling.
 
-    .venv/bin/python bench/bench_generation.py [--repeat 5] [--count 10000] [--source data/fdj]
+    .venv/bin/python -m bench.bench_generation [--repeat 5] [--count 10000] [--source data/fdj]
 
 The inputs come from the shipped EuroMillions history (a temporary warehouse built from data/fdj,
 whole window). Each line is the median of ``--repeat`` runs (time.perf_counter, after one untimed

@@ -1,6 +1,6 @@
 """Full cold ingest of every shipped FDJ file, next to DuckDB just reading the same bytes.
 
-    .venv/bin/python bench/bench_ingest.py [--repeat 5] [--source data/fdj]
+    .venv/bin/python -m bench.bench_ingest [--repeat 5] [--source data/fdj]
 
 Both are timed in the same run (median of ``--repeat``), so the ratio is what to compare across
 machines: it says what parsing, validation, idempotent merging and logging cost on top of reading.

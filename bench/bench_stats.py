@@ -1,6 +1,6 @@
 """Statistics engine timings: shipped EuroMillions history and 10 million synthetic draws.
 
-    .venv/bin/python bench/bench_stats.py [--repeat 5] [--synthetic 10000000] [--end-to-end]
+    .venv/bin/python -m bench.bench_stats [--repeat 5] [--synthetic 10000000] [--end-to-end]
 
 Every timing is the median of several runs (time.perf_counter) and is printed with its ratio to a
 plain ``SELECT count(*) FROM draws WHERE game = 'euromillions'`` timed in the same run, so the ratio
