@@ -10,18 +10,14 @@ from pipelines.assets.serving import cache_warm, serving_snapshot
 from pipelines.assets.statistics import build_statistics_asset
 from pipelines.checks import build_ingest_checks
 from pipelines.resources import FdjSource, RedisCache, ServingStore, Warehouse
-from pipelines.schedules import (
-    cache_cleanup_job,
-    cache_cleanup_schedule,
-    daily_statistics_job,
-    daily_statistics_schedule,
-)
+from pipelines.schedules import build_automation, cache_cleanup_job, daily_statistics_job, inbox_ingest_job
 from warehouse.settings import get_settings
 
 
 def build_definitions() -> dg.Definitions:
     """Assets, checks and resources, configured from the environment (no connection is opened here)."""
     settings = get_settings()
+    schedules, sensors = build_automation(settings)
     return dg.Definitions(
         assets=[
             *(build_ingest_asset(game) for game in Game),
@@ -29,8 +25,9 @@ def build_definitions() -> dg.Definitions:
             serving_snapshot,
             cache_warm,
         ],
-        jobs=[daily_statistics_job, cache_cleanup_job],
-        schedules=[daily_statistics_schedule, cache_cleanup_schedule],
+        jobs=[daily_statistics_job, cache_cleanup_job, inbox_ingest_job],
+        schedules=schedules,
+        sensors=sensors,
         asset_checks=[check for game in Game for check in build_ingest_checks(game)],
         resources={
             "warehouse": Warehouse(database=str(settings.warehouse_path)),

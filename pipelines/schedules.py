@@ -1,12 +1,21 @@
-"""Jobs and schedules (Europe/Paris): statistics at 06:00, cache clean-up at 02:00."""
+"""Jobs, schedules (Europe/Paris) and sensors: statistics at 06:00, cache clean-up at 02:00, the inbox.
+
+Schedules and sensors start RUNNING when AUTOMATION_ENABLED is set (the main command sets it) and
+STOPPED otherwise (tests, one-off CLI runs), where the UI or a test can still turn them on.
+"""
+
+from pathlib import Path
 
 import dagster as dg
 
 from lottery.games import Game
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
+from warehouse.inbox import Claimed, Inbox
+from warehouse.settings import Settings
 
 PARIS = "Europe/Paris"
+INBOX_TAG = "lotostats/inbox_file"
 
 daily_statistics_job = dg.define_asset_job(
     "daily_statistics_job",
@@ -14,16 +23,11 @@ daily_statistics_job = dg.define_asset_job(
     description="Today's statistics snapshot of every game, published to the API and warmed into Redis.",
 )
 
-
-@dg.schedule(
-    cron_schedule="0 6 * * *",
-    execution_timezone=PARIS,
-    job=daily_statistics_job,
-    description="Every day at 06:00 Paris time: statistics, serving snapshot, cache warm-up.",
+inbox_ingest_job = dg.define_asset_job(
+    "inbox_ingest_job",
+    selection=dg.AssetSelection.all(),
+    description="One inbox file and everything downstream: statistics, serving snapshot, cache.",
 )
-def daily_statistics_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """One run a day, keyed by the day so a retried tick does not run twice."""
-    return dg.RunRequest(run_key=context.scheduled_execution_time.date().isoformat())
 
 
 @dg.job(description="Nightly removal of cache entries whose data_version is superseded.")
@@ -32,9 +36,81 @@ def cache_cleanup_job() -> None:
     cache_cleanup_op()
 
 
-cache_cleanup_schedule = dg.ScheduleDefinition(
-    job=cache_cleanup_job,
-    cron_schedule="0 2 * * *",
-    execution_timezone=PARIS,
-    description="Every day at 02:00 Paris time.",
-)
+def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], list[dg.SensorDefinition]]:
+    """Schedules and sensors, on by default only where AUTOMATION_ENABLED says so."""
+    on = settings.automation_enabled
+    schedule_status = dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
+    sensor_status = dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
+    inbox = Inbox(settings.inbox_dir)
+
+    @dg.schedule(
+        cron_schedule="0 6 * * *",
+        execution_timezone=PARIS,
+        job=daily_statistics_job,
+        default_status=schedule_status,
+        description="Every day at 06:00 Paris time: statistics, serving snapshot, cache warm-up.",
+    )
+    def daily_statistics_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        """One run a day, keyed by the day so a retried tick does not run twice."""
+        return dg.RunRequest(run_key=context.scheduled_execution_time.date().isoformat())
+
+    cache_cleanup_schedule = dg.ScheduleDefinition(
+        name="cache_cleanup_schedule",
+        job=cache_cleanup_job,
+        cron_schedule="0 2 * * *",
+        execution_timezone=PARIS,
+        default_status=schedule_status,
+        description="Every day at 02:00 Paris time.",
+    )
+
+    @dg.sensor(
+        job=inbox_ingest_job,
+        minimum_interval_seconds=settings.inbox_poll_s,
+        default_status=sensor_status,
+        description=f"Ingests FDJ .csv/.zip files dropped in {settings.inbox_dir}; unreadable ones go to "
+        "rejected/ with a reason file, processed ones to archive/.",
+    )
+    def fdj_inbox_sensor(context: dg.SensorEvaluationContext):
+        """Claim each settled file: unreadable -> rejected/ now; readable -> one run of the whole pipeline."""
+        for path in inbox.ready():
+            outcome = inbox.claim(path)
+            if not isinstance(outcome, Claimed):
+                context.log.warning("rejected %s: %s", outcome.original, outcome.reason)
+                continue
+            context.log.info("ingesting %s (%s)", outcome.original, ", ".join(outcome.games))
+            yield dg.RunRequest(
+                run_key=f"{outcome.sha256}-{outcome.original}",
+                run_config={"resources": {"fdj_source": {"config": {"location": str(outcome.path)}}}},
+                tags={INBOX_TAG: str(outcome.path)},
+            )
+
+    @dg.run_status_sensor(
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=[inbox_ingest_job],
+        default_status=sensor_status,
+        description="Moves an inbox file whose run succeeded to archive/.",
+    )
+    def inbox_archive_sensor(context: dg.RunStatusSensorContext) -> None:
+        """Archive the run's file."""
+        path = context.dagster_run.tags.get(INBOX_TAG)
+        if path:
+            context.log.info("archived %s", inbox.archive_file(Path(path)))
+
+    @dg.run_failure_sensor(
+        monitored_jobs=[inbox_ingest_job],
+        default_status=sensor_status,
+        description="Moves an inbox file whose run failed to rejected/, with the failure as its reason.",
+    )
+    def inbox_reject_sensor(context: dg.RunFailureSensorContext) -> None:
+        """Reject the run's file with the run's error."""
+        path = context.dagster_run.tags.get(INBOX_TAG)
+        if path and Path(path).exists():
+            reason = context.failure_event.message or "the ingest run failed"
+            context.log.info(
+                "rejected %s", inbox.reject(Path(path), f"run {context.dagster_run.run_id}: {reason}")
+            )
+
+    return (
+        [daily_statistics_schedule, cache_cleanup_schedule],
+        [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor],
+    )

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# The main command: install everything into .venv, make sure a Redis answers, then materialise every
-# asset from the shipped FDJ data (or FDJ_SOURCE): the warehouse var/warehouse.duckdb (WAREHOUSE_PATH),
-# today's statistics, the serving snapshot under var/serving (SERVING_DIR) and the warmed Redis cache.
+# The main command: install everything into .venv, then bring the whole platform up in the foreground
+# (scripts/supervise.py): Redis (REDIS_URL, or a private one), the first materialisation of every asset
+# from the shipped FDJ data if nothing is published yet, the Dagster UI and daemon (schedules, inbox
+# sensor), the API and a Celery worker. Ctrl-C stops everything.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 bootstrap
-ensure_redis
 export DAGSTER_HOME=${DAGSTER_HOME:-$ROOT/var/dagster}
 mkdir -p "$DAGSTER_HOME"
-[ -f "$DAGSTER_HOME/dagster.yaml" ] || cp "$ROOT/dagster.yaml" "$DAGSTER_HOME/dagster.yaml"
-say "materialising every asset (DAGSTER_HOME=$DAGSTER_HOME)"
-"$VENV/bin/dagster" asset materialize -m pipelines.definitions --select '*'
-"$PY" -m warehouse.summary
-say "done. Browse the assets: DAGSTER_HOME=$DAGSTER_HOME .venv/bin/dagster dev -w workspace.yaml"
-say "serve the API:  REDIS_URL=$REDIS_URL .venv/bin/uvicorn api.main:app  (docs at http://127.0.0.1:8000/docs)"
+# Production profile: a Postgres-backed instance when DAGSTER_PG_URL is set (see docs/deployment.md).
+if [ -n "${DAGSTER_PG_URL:-}" ]; then
+  cp "$ROOT/deploy/dagster-postgres.yaml" "$DAGSTER_HOME/dagster.yaml"
+elif [ ! -f "$DAGSTER_HOME/dagster.yaml" ]; then
+  cp "$ROOT/dagster.yaml" "$DAGSTER_HOME/dagster.yaml"
+fi
+exec "$PY" "$ROOT/scripts/supervise.py"

@@ -27,6 +27,17 @@ class Settings(BaseSettings):
         ),
     )
     http_timeout_s: float = Field(default=30.0, gt=0, description="Timeout of one download (HTTP_TIMEOUT_S).")
+    inbox_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "inbox",
+        description="Drop FDJ .csv/.zip files here; the sensor ingests them (INBOX_DIR).",
+    )
+    inbox_poll_s: int = Field(
+        default=10, ge=1, description="How often the inbox sensor looks (INBOX_POLL_S)."
+    )
+    automation_enabled: bool = Field(
+        default=False,
+        description="Schedules and sensors start RUNNING (AUTOMATION_ENABLED; the main command sets it).",
+    )
     serving_dir: Path = Field(
         default=PROJECT_ROOT / "var" / "serving",
         description="Where Dagster publishes the read-only serving snapshot the API reads (SERVING_DIR).",

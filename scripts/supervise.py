@@ -1,0 +1,341 @@
+"""Bring the whole platform up in the foreground; Ctrl-C takes it all down.
+
+    .venv/bin/python scripts/supervise.py      (scripts/run.sh installs first, then runs this)
+
+1. Redis: REDIS_URL if it answers, else a private ``redis-server`` on a free port (files under var/redis).
+2. The first materialisation of every asset if nothing is published yet.
+3. ``dagster dev`` (webserver + daemon: schedules and the inbox sensor run), the API (uvicorn) and one
+   Celery worker, each in its own process group, their logs prefixed with their name.
+4. "all services up" with the URLs once the UI (GraphQL), the API (/health) and the worker (ping) answer.
+
+On SIGINT/SIGTERM (or if a service dies) every child is stopped (SIGINT/SIGTERM, then SIGKILL after a
+grace period), so nothing is left holding the DuckDB file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+GRACE_S = 25.0
+
+
+def say(message: str) -> None:
+    """A line of the supervisor's own."""
+    print(f"\033[1m[platform]\033[0m {message}", flush=True)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_answers(url: str) -> bool:
+    """Whether a Redis answers at ``url``."""
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+@dataclass
+class Service:
+    """One child process, in its own process group, with its output prefixed by its name."""
+
+    name: str
+    argv: list[str]
+    stop_signal: signal.Signals = signal.SIGTERM
+    proc: subprocess.Popen[bytes] | None = None
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self, env: dict[str, str]) -> None:
+        """Start it."""
+        self.proc = subprocess.Popen(
+            self.argv,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        thread = threading.Thread(target=self._pump, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def _pump(self) -> None:
+        assert self.proc is not None
+        assert self.proc.stdout is not None
+        for line in iter(self.proc.stdout.readline, b""):
+            sys.stdout.write(f"[{self.name}] {line.decode(errors='replace')}")
+            sys.stdout.flush()
+
+    @property
+    def running(self) -> bool:
+        """Whether the process is alive."""
+        return self.proc is not None and self.proc.poll() is None
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        """Send ``sig`` to its whole process group."""
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, sig)
+
+    def group_alive(self) -> bool:
+        """Whether any process of its group is still alive."""
+        if self.proc is None:
+            return False
+        try:
+            os.killpg(self.proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        self.proc.poll()  # reap the leader if it exited
+        return True
+
+
+class Platform:
+    """The services and their shared environment."""
+
+    def __init__(self) -> None:
+        self.env = dict(os.environ)
+        self.env.setdefault("DAGSTER_HOME", str(ROOT / "var" / "dagster"))
+        self.env.setdefault("AUTOMATION_ENABLED", "true")  # schedules and the inbox sensor on
+        self.host = self.env.get("PLATFORM_HOST", "127.0.0.1")
+        self.ui_port = int(self.env.get("DAGSTER_PORT", "3000"))
+        self.api_port = int(self.env.get("API_PORT", "8000"))
+        self.services: list[Service] = []
+        self.stopping = threading.Event()
+
+    # -- set-up ----------------------------------------------------------------------------------
+
+    def redis(self) -> None:
+        """Use REDIS_URL when it answers; else start a private redis-server as a service."""
+        url = self.env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        if redis_answers(url):
+            say(f"Redis answers at {url}")
+            self.env["REDIS_URL"] = url
+            return
+        binary = shutil.which("redis-server")
+        if binary is None and os.geteuid() == 0 and shutil.which("apt-get"):
+            say(
+                "no Redis answers and redis-server is not installed: installing Debian's redis-server package"
+            )
+            subprocess.run(["apt-get", "update", "-qq"], check=False)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-qq", "redis-server"],
+                env={**self.env, "DEBIAN_FRONTEND": "noninteractive"},
+                check=False,
+            )
+            binary = shutil.which("redis-server")
+        if binary is None:
+            sys.exit(
+                "[platform] Redis is needed: none answers at REDIS_URL and redis-server is not installed.\n"
+                "           Install it (Debian/Ubuntu: sudo apt-get install redis-server;"
+                " macOS: brew install redis) or set REDIS_URL to a Redis server."
+            )
+        port = free_port()
+        data = ROOT / "var" / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        service = Service(
+            "redis",
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dir",
+                str(data),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+        )
+        service.start(self.env)
+        self.services.append(service)
+        url = f"redis://127.0.0.1:{port}/0"
+        for _ in range(100):
+            if redis_answers(url):
+                break
+            time.sleep(0.05)
+        else:
+            self.shutdown()
+            sys.exit("[platform] the private redis-server did not answer")
+        say(f"started a private Redis at {url} (no Redis answered at REDIS_URL)")
+        self.env["REDIS_URL"] = url
+
+    def first_materialisation(self) -> None:
+        """Materialise everything if nothing was ever published (a fresh install)."""
+        serving = Path(self.env.get("SERVING_DIR", ROOT / "var" / "serving"))
+        if (serving / "manifest.json").exists():
+            say(f"serving snapshot found in {serving}: skipping the first materialisation")
+            return
+        Path(self.env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        say("no serving snapshot yet: materialising every asset (about a minute)")
+        done = subprocess.run(
+            [str(BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+            env=self.env,
+            cwd=ROOT,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.exit("[platform] the first materialisation failed (see above); nothing was started")
+
+    # -- services --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the UI + daemon, the API and the worker."""
+        self.services += [
+            Service(
+                "dagster",
+                [
+                    str(BIN / "dagster"),
+                    "dev",
+                    "-w",
+                    "workspace.yaml",
+                    "-h",
+                    self.host,
+                    "-p",
+                    str(self.ui_port),
+                ],
+                # dagster dev stops its webserver, daemon and code servers on SIGINT
+                stop_signal=signal.SIGINT,
+            ),
+            Service(
+                "api",
+                [str(BIN / "uvicorn"), "api.main:app", "--host", self.host, "--port", str(self.api_port)],
+            ),
+            Service(
+                "worker",
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "api.celery_app",
+                    "worker",
+                    "-l",
+                    "INFO",
+                    "--concurrency",
+                    "2",
+                    "-n",
+                    f"lotostats-{os.getpid()}@%h",
+                ],
+            ),
+        ]
+        for service in self.services:
+            if not service.running:
+                service.start(self.env)
+
+    def wait_until_up(self, started: float, timeout_s: float = 180) -> bool:
+        """Poll the UI, the API and the worker until all answer."""
+        from api.celery_app import create_celery
+        from warehouse.settings import Settings
+
+        celery = create_celery(Settings(redis_url=self.env["REDIS_URL"]))
+        checks = {
+            "ui": lambda: (
+                httpx.post(
+                    f"http://{self.host}:{self.ui_port}/graphql", json={"query": "{ version }"}, timeout=2
+                ).status_code
+                == 200
+            ),
+            "api": lambda: (
+                httpx.get(f"http://{self.host}:{self.api_port}/health", timeout=2).status_code == 200
+            ),
+            "worker": lambda: bool(celery.control.ping(timeout=1.0)),
+        }
+        pending = set(checks)
+        deadline = time.monotonic() + timeout_s
+        try:
+            while pending and time.monotonic() < deadline and not self.stopping.is_set():
+                for name in sorted(pending):
+                    try:
+                        if checks[name]():
+                            pending.discard(name)
+                            say(f"{name} is up ({time.monotonic() - started:.1f} s)")
+                    except Exception:
+                        pass
+                if any(not s.running for s in self.services):
+                    return False
+                time.sleep(0.5)
+        finally:
+            celery.close()
+        return not pending
+
+    def shutdown(self) -> None:
+        """Stop every service and wait for every process of every group to end."""
+        self.stopping.set()
+        for service in reversed(self.services):
+            if service.group_alive():
+                say(f"stopping {service.name}")
+                service.signal_group(service.stop_signal)
+        deadline = time.monotonic() + GRACE_S
+        while time.monotonic() < deadline and any(s.group_alive() for s in self.services):
+            time.sleep(0.2)
+        for service in self.services:
+            if service.group_alive():
+                say(f"{service.name} did not stop in {GRACE_S:.0f} s: killing it")
+                service.signal_group(signal.SIGKILL)
+        for service in self.services:
+            if service.proc is not None:
+                service.proc.wait()
+        say("every service stopped")
+
+
+def main() -> int:
+    """Run until interrupted."""
+    started = time.monotonic()
+    platform = Platform()
+    interrupted = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        interrupted.set()
+        platform.stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    platform.redis()
+    try:
+        platform.first_materialisation()
+        if interrupted.is_set():
+            return 130
+        platform.start()
+        if platform.wait_until_up(started):
+            say(f"all services up in {time.monotonic() - started:.1f} s")
+            say(f"Dagster UI    http://{platform.host}:{platform.ui_port}")
+            say(f"API           http://{platform.host}:{platform.api_port}  (docs: /docs, health: /health)")
+            say(f"Redis         {platform.env['REDIS_URL']}")
+            inbox = platform.env.get("INBOX_DIR", ROOT / "var" / "inbox")
+            say(f"inbox         drop FDJ .csv/.zip files in {inbox}")
+            say("Ctrl-C stops everything")
+        elif not interrupted.is_set():
+            say("a service did not come up (see its log above): stopping everything")
+            return 1
+        while not interrupted.is_set():
+            dead = [s.name for s in platform.services if not s.running]
+            if dead:
+                say(f"{', '.join(dead)} stopped unexpectedly: stopping everything")
+                return 1
+            interrupted.wait(0.5)
+        return 0
+    finally:
+        platform.shutdown()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
