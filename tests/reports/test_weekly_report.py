@@ -1,0 +1,396 @@
+"""The weekly report, rendered from the shipped FDJ history: files, content, charts, honesty, atomicity."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import struct
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import matplotlib.image as mpimg
+import pytest
+
+from lottery.games import Game, current_era
+from lottery.stats.models import StatsFilter
+from pipelines import weekly_report as wr
+from pipelines.weekly_report import (
+    BacktestLine,
+    ServiceWeek,
+    WeeklyReportData,
+    backtest_conclusion,
+    build_report_data,
+    charts,
+    render_html,
+    render_markdown,
+    write_report,
+)
+from tests.conftest import ShippedWarehouse
+from warehouse.draw_queries import draw_page
+from warehouse.statistics import compute_full, data_version
+
+GENERATED = datetime(2026, 5, 25, 6, 0, tzinfo=UTC)
+EM_WEEK = (date(2026, 5, 18), date(2026, 5, 24))  # the week of the last shipped EuroMillions draw
+LOTO_WEEK = (date(2025, 5, 12), date(2025, 5, 18))  # the week of the last shipped Loto draw
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def random_ticket_figures(game: Game) -> tuple[float, float]:
+    """Exact mean main matches and any-prize rate of one random ticket under today's rules."""
+    era = current_era(game)
+    mean = era.numbers_count**2 / era.numbers_max
+    return mean, sum(era.tier_probability(t) for t in era.tiers)
+
+
+def backtest_lines(game: Game) -> list[BacktestLine]:
+    """A hand-made back-test: three strategies, none significantly different from random tickets."""
+    mean, rate = random_ticket_figures(game)
+    rows = [("frequency_based", 0.0031, 0.33), ("gap_based", -0.0042, 0.19), ("random", 0.0, 0.98)]
+    return [
+        BacktestLine(
+            strategy=name,
+            targets=500,
+            tickets=50_000,
+            mean_main_matches=mean + delta,
+            expected_main_matches=mean,
+            main_ci_low=mean + delta - 0.006,
+            main_ci_high=mean + delta + 0.006,
+            main_p_value=p,
+            any_prize_rate=rate + delta / 10,
+            expected_any_prize_rate=rate,
+            verdict="Within chance of random tickets.",
+        )
+        for name, delta, p in rows
+    ]
+
+
+SERVICE = ServiceWeek(
+    cache_hits=12_000,
+    cache_misses=300,
+    cache_bypass=2,
+    hit_rate=12_000 / 12_300,
+    generations={
+        "gap_based": {"generations": 12, "failed": 1, "grids": 1200, "p50_ms": 35.0, "p95_ms": 80.2}
+    },
+    days=[{"day": "2026-05-18", "hits": 1000, "misses": 20, "hit_rate": 1000 / 1020}],
+)
+
+
+@pytest.fixture(scope="module")
+def con(shipped_warehouse: ShippedWarehouse) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = shipped_warehouse.connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def em_data(con: duckdb.DuckDBPyConnection) -> WeeklyReportData:
+    """EuroMillions, week 2026-W21, assembled by hand from the warehouse queries."""
+    game = Game.EUROMILLIONS
+    version = data_version(con, game)
+    full = compute_full(con, game, StatsFilter(), version)
+    draws = draw_page(con, game, version, date_from=EM_WEEK[0], date_to=EM_WEEK[1]).draws
+    # The week's draws against long-run frequency: hot/cold of the last len(draws) draws up to the
+    # week's end (hot/cold of the week's window alone would compare the week with itself).
+    upto = compute_full(con, game, StatsFilter(date_to=EM_WEEK[1]), version, hot_n=len(draws))
+    return WeeklyReportData(
+        game="euromillions",
+        week_start=EM_WEEK[0],
+        week_end=EM_WEEK[1],
+        generated_at=GENERATED,
+        data_version=version,
+        draws=draws,
+        week_hot=upto.hot_cold.hot,
+        week_cold=upto.hot_cold.cold,
+        numbers=full.numbers,
+        longest_gaps=sorted(full.numbers, key=lambda s: (-s.current_gap, s.number))[:10],
+        randomness=full.randomness,
+        backtest=backtest_lines(game),
+        service=SERVICE,
+        draw_count=full.draw_count,
+    )
+
+
+@pytest.fixture(scope="module")
+def loto_data(con: duckdb.DuckDBPyConnection) -> WeeklyReportData:
+    return build_report_data(con, Game.LOTO, generated_at=GENERATED)
+
+
+@pytest.fixture(scope="module")
+def em_written(em_data: WeeklyReportData, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_report(em_data, tmp_path_factory.mktemp("reports"))
+
+
+class _Imgs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.imgs: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.imgs.append(dict(attrs))
+
+
+def images(page: str) -> list[dict[str, str | None]]:
+    parser = _Imgs()
+    parser.feed(page)
+    return parser.imgs
+
+
+def assert_png(data: bytes) -> tuple[int, int]:
+    """A valid PNG of a real chart: signature, IHDR size, and matplotlib can decode it."""
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 100
+    assert height > 100
+    pixels = mpimg.imread(io.BytesIO(data), format="png")
+    assert pixels.shape[:2] == (height, width)
+    assert pixels[..., :3].min() < 0.5  # something is drawn on it
+    return width, height
+
+
+def assert_images_load(page: str, count: int) -> None:
+    imgs = images(page)
+    assert len(imgs) == count
+    for img in imgs:
+        src = img["src"] or ""
+        assert src.startswith("data:image/png;base64,")
+        assert img.get("alt")
+        assert int(img["width"] or 0) > 100
+        assert int(img["height"] or 0) > 100
+        assert_png(base64.b64decode(src.split(",", 1)[1], validate=True))
+
+
+def assert_self_contained(page: str) -> None:
+    assert not re.search(r"https?://", page, re.IGNORECASE)
+    assert not re.search(r"""\b(?:src|href|action|poster)\s*=\s*(?!["']?data:)""", page, re.IGNORECASE)
+    for external in ("<link", "<script", "@import", "url(", "@font-face"):
+        assert external not in page.lower()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def test_build_report_data_is_the_warehouse_queries(
+    con: duckdb.DuckDBPyConnection, em_data: WeeklyReportData
+) -> None:
+    built = build_report_data(
+        con, Game.EUROMILLIONS, backtest=em_data.backtest, service=SERVICE, generated_at=GENERATED
+    )
+    assert built == em_data
+    assert (built.week_start, built.week_end) == EM_WEEK
+    assert built.iso_week == "2026-W21"
+    assert built.draw_count == 1947
+    assert [d.draw_date for d in built.draws] == [date(2026, 5, 19)]
+    assert [s.current_gap for s in built.longest_gaps] == sorted(
+        (s.current_gap for s in built.numbers), reverse=True
+    )[:10]
+
+
+def test_week_hot_cold_is_the_weeks_draws_against_long_run(em_data: WeeklyReportData) -> None:
+    drawn = set(em_data.draws[0].numbers)
+    assert {h.number for h in em_data.week_hot} == drawn
+    assert all(h.recent_count == 1 and h.z > 0 for h in em_data.week_hot)
+    assert all(c.recent_count == 0 and c.z < 0 and c.number not in drawn for c in em_data.week_cold)
+
+
+def test_hot_cold_of_the_week_window_alone_would_say_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    """Why the report does not take hot/cold from the week's own window: z is 0 for every number."""
+    week = compute_full(con, Game.EUROMILLIONS, StatsFilter(date_from=EM_WEEK[0], date_to=EM_WEEK[1]))
+    assert all(h.z == 0 for h in week.hot_cold.hot + week.hot_cold.cold)
+
+
+def test_write_report_files(em_written: dict[str, Path]) -> None:
+    folder = em_written["html"].parent
+    assert folder.name == "euromillions"
+    assert em_written["html"].name == "2026-W21.html"
+    assert em_written["md"].name == "2026-W21.md"
+    assert em_written["latest_html"] == folder / "latest.html"
+    assert em_written["latest_md"] == folder / "latest.md"
+    for path in em_written.values():
+        assert path.is_file()
+        assert path.stat().st_size > 0
+    assert em_written["latest_html"].read_bytes() == em_written["html"].read_bytes()
+    assert em_written["latest_md"].read_bytes() == em_written["md"].read_bytes()
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["2026-W21.html", "2026-W21.md", "latest.html", "latest.md"]
+
+
+def test_html_shows_the_weeks_draws(em_written: dict[str, Path], em_data: WeeklyReportData) -> None:
+    page = em_written["html"].read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta name="viewport"' in page
+    assert "EuroMillions — week 2026-W21" in page
+    draw = em_data.draws[0]
+    assert draw.draw_date.isoformat() in page
+    assert draw.numbers == [2, 12, 20, 38, 45]
+    assert draw.bonus == [2, 5]
+    for n in draw.numbers:
+        assert f'<span class="ball" title="number">{n}</span>' in page
+    for b in draw.bonus:
+        assert f'<span class="ball bonus" title="star">{b}</span>' in page
+    # prize tiers: pattern, winners France / Europe, prize, exact odds for a random ticket
+    assert "<td>5+1</td><td>1 in 6,991,908</td><td>1</td><td>3</td><td>195,442.20 €</td>" in page
+    assert "<td>5+2</td><td>1 in 139,838,160</td><td>0</td><td>0</td><td>no winner</td>" in page
+    assert "Étoile+" in page
+
+
+def test_html_images_load(em_written: dict[str, Path]) -> None:
+    page = em_written["html"].read_text(encoding="utf-8")
+    assert_images_load(page, count=3)  # frequency, gaps, back-test
+
+
+def test_html_is_self_contained(em_written: dict[str, Path]) -> None:
+    page = em_written["html"].read_text(encoding="utf-8")
+    assert_self_contained(page)
+    assert "<style>" in page
+    assert "overflow-x:auto" in page
+    assert "max-width:1000px" in page
+
+
+def test_html_shows_every_figure_with_its_expectation(
+    em_written: dict[str, Path], em_data: WeeklyReportData
+) -> None:
+    page = em_written["html"].read_text(encoding="utf-8")
+    r = em_data.randomness.numbers
+    assert f"<td>{r.p_value:.3g}</td>" in page
+    assert f"<td>{r.df}</td>" in page
+    assert "(1−p)/p = 9.0 draws" in page
+    gap = em_data.longest_gaps[0]
+    assert f"<td>{gap.number}</td><td>{gap.current_gap}</td><td>9.0</td>" in page
+    assert "<td>0.5000</td><td>0.4971 – 0.5091</td>" in page  # back-test expectation and CI
+    assert "No strategy beats random tickets" in page
+    assert "<td>12,000</td><td>300</td><td>2</td><td>97.6 %</td>" in page
+
+
+def test_markdown_summary(em_written: dict[str, Path], em_data: WeeklyReportData) -> None:
+    text = em_written["md"].read_text(encoding="utf-8")
+    assert text == render_markdown(em_data)
+    assert text.startswith("## EuroMillions — week 2026-W21")
+    assert "**2026-05-19** (Tue): 2 12 20 38 45 + ★ 2 5 — 5+2: no winner" in text
+    r = em_data.randomness
+    chi = r.numbers
+    assert f"| numbers | {chi.corrected_statistic:.1f} | {chi.df} | {chi.p_value:.3g} |" in text
+    assert f"{r.bonus.p_value:.3g}" in text
+    mean, rate = random_ticket_figures(Game.EUROMILLIONS)
+    assert f"| frequency_based | 500 | 50,000 | 0.5031 | {mean:.4f} | 0.4971 – 0.5091 | 0.33 |" in text
+    assert f"{100 * rate:.2f} %" in text  # expected any-prize rate for random tickets
+    assert "No strategy beats random tickets: no p-value is below 0.0167" in text
+    assert "hit rate 97.6 %" in text
+    assert "generation `gap_based`: 12 runs, 1 failed, 1,200 grids, p50 35 ms, p95 80 ms" in text
+    assert "P(≥) 10.0 %" in text  # the week's hot numbers: exact probability under fair draws
+
+
+def test_charts_are_pngs(em_data: WeeklyReportData) -> None:
+    pngs = charts(em_data)
+    assert set(pngs) == {"frequency", "gaps", "backtest"}
+    for data in pngs.values():
+        assert assert_png(data) == (wr.CHART_SIZE[0] * wr.CHART_SCALE, wr.CHART_SIZE[1] * wr.CHART_SCALE)
+    assert set(charts(em_data.model_copy(update={"backtest": []}))) == {"frequency", "gaps"}
+
+
+def test_loto_report(loto_data: WeeklyReportData, tmp_path: Path) -> None:
+    assert (loto_data.week_start, loto_data.week_end) == LOTO_WEEK
+    assert [d.draw_date for d in loto_data.draws] == [date(2025, 5, 14), date(2025, 5, 12)]
+    assert loto_data.backtest == []
+    assert loto_data.service is None
+    paths = write_report(loto_data, tmp_path)
+    assert paths["html"] == tmp_path / "loto" / "2025-W20.html"
+    page = paths["latest_html"].read_text(encoding="utf-8")
+    for d in loto_data.draws:
+        assert d.draw_date.isoformat() in page
+        for n in d.numbers:
+            assert f'<span class="ball" title="number">{n}</span>' in page
+        assert f'<span class="ball bonus" title="chance number">{d.bonus[0]}</span>' in page
+    assert "<td>0-1+1</td>" in page
+    assert_images_load(page, count=2)
+    assert_self_contained(page)
+    text = paths["latest_md"].read_text(encoding="utf-8")
+    assert "- **2025-05-14** (Wed): 12 31 34 42 43 + chance 10 — 5+1: no winner" in text
+    assert f"{loto_data.randomness.numbers.p_value:.3g}" in text
+    assert "No back-test this week." in text
+    assert "expected gap of one number under fair draws: 8.8 draws" in text
+
+
+def test_week_without_draws(con: duckdb.DuckDBPyConnection) -> None:
+    data = build_report_data(con, Game.LOTO, date(2025, 8, 6), generated_at=GENERATED)
+    assert (data.week_start, data.draws, data.week_hot) == (date(2025, 8, 4), [], [])
+    assert "No draw this week." in render_html(data)
+    assert "- no draw this week" in render_markdown(data)
+
+
+def test_write_twice_replaces_latest_atomically(
+    em_data: WeeklyReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    earlier = em_data.model_copy(update={"week_start": date(2026, 5, 11), "week_end": date(2026, 5, 17)})
+    first = write_report(earlier, tmp_path)
+    assert first["html"].name == "2026-W20.html"
+    inode = first["latest_html"].stat().st_ino
+    old_latest = first["latest_html"].read_text(encoding="utf-8")
+    assert "week 2026-W20" in old_latest
+
+    second = write_report(em_data, tmp_path)
+    assert second["latest_html"] == first["latest_html"]
+    latest = second["latest_html"].read_text(encoding="utf-8")
+    assert latest == second["html"].read_text(encoding="utf-8")
+    assert "week 2026-W21" in latest
+    assert second["latest_html"].stat().st_ino != inode  # a new file renamed over, not rewritten in place
+    assert first["html"].is_file()  # the older week stays
+    names = sorted(p.name for p in (tmp_path / "euromillions").iterdir())
+    assert names == [
+        "2026-W20.html", "2026-W20.md", "2026-W21.html", "2026-W21.md", "latest.html", "latest.md"
+    ]  # fmt: skip
+
+    # A failure while replacing leaves the previous latest whole and no temp file behind.
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wr.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(earlier, tmp_path)
+    monkeypatch.setattr(wr.os, "replace", os.replace)
+    assert second["latest_html"].read_text(encoding="utf-8") == latest
+    assert sorted(p.name for p in (tmp_path / "euromillions").iterdir()) == names
+
+
+def test_text_is_escaped(em_data: WeeklyReportData) -> None:
+    line = backtest_lines(Game.EUROMILLIONS)[0].model_copy(
+        update={"strategy": "<script>alert('x')</script>", "verdict": 'a "quoted" <b>verdict</b> & more'}
+    )
+    page = render_html(em_data.model_copy(update={"backtest": [line]}))
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "a &quot;quoted&quot; &lt;b&gt;verdict&lt;/b&gt; &amp; more" in page
+
+
+def test_backtest_conclusion_only_a_p_value_says_otherwise() -> None:
+    lines = backtest_lines(Game.EUROMILLIONS)
+    assert backtest_conclusion([]) == "No back-test this week."
+    assert backtest_conclusion(lines).startswith("No strategy beats random tickets")
+    # p = 0.03 passes 0.05 alone but not 0.05 / 3 strategies
+    nearly = [lines[0].model_copy(update={"main_p_value": 0.03}), *lines[1:]]
+    assert backtest_conclusion(nearly).startswith("No strategy beats random tickets")
+    better = [lines[0].model_copy(update={"main_p_value": 0.001}), *lines[1:]]
+    text = backtest_conclusion(better)
+    assert text.startswith("frequency_based: more matches than random tickets with p below 0.0167")
+    assert "check it on later draws" in text
+    assert text.endswith("No other strategy differs from random tickets by more than chance.")
+    worse = [lines[1].model_copy(update={"main_p_value": 0.001})]
+    assert backtest_conclusion(worse).startswith("gap_based: fewer matches than random tickets")
+
+
+def test_exact_gap_figures() -> None:
+    assert wr.expected_gap("euromillions") == pytest.approx(9.0)
+    assert wr.expected_gap("loto") == pytest.approx(44 / 5)
+    g = wr.gap_percentile("euromillions")
+    assert 0.9**g == pytest.approx(0.05)
+    assert wr.gap_tail("euromillions", 0) == 1.0
+    assert wr.count_tail("euromillions", 1, 1, upper=True) == pytest.approx(0.1)
+    assert wr.count_tail("euromillions", 2, 0, upper=False) == pytest.approx(0.81)
+    assert wr.count_tail("euromillions", 3, 0, upper=True) == pytest.approx(1.0)
