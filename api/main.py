@@ -15,7 +15,7 @@ from api import errors
 from api.celery_app import create_celery
 from api.fastpath import CachedFastPath
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import generation, stats, system
+from api.routes import generation, performance, stats, system
 from api.state import AppState
 from warehouse.cache import StatsCache
 from warehouse.jobs import JobStore
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system.router, tags=["system"])
     app.include_router(stats.router, tags=["statistics"])
     app.include_router(generation.router, tags=["generation"])
+    app.include_router(performance.router, tags=["performance"])
     return app
 
 

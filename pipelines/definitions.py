@@ -5,12 +5,20 @@ from __future__ import annotations
 import dagster as dg
 
 from lottery.games import Game
+from pipelines.assets.backtest import build_backtest_asset
 from pipelines.assets.ingest import build_ingest_asset
+from pipelines.assets.report import weekly_report
 from pipelines.assets.serving import cache_warm, serving_snapshot
 from pipelines.assets.statistics import build_statistics_asset
 from pipelines.checks import build_ingest_checks
-from pipelines.resources import FdjSource, RedisCache, ServingStore, Warehouse
-from pipelines.schedules import build_automation, cache_cleanup_job, daily_statistics_job, inbox_ingest_job
+from pipelines.resources import FdjSource, RedisCache, ReportsStore, ServingStore, Warehouse
+from pipelines.schedules import (
+    build_automation,
+    cache_cleanup_job,
+    daily_statistics_job,
+    inbox_ingest_job,
+    weekly_report_job,
+)
 from warehouse.settings import get_settings
 
 
@@ -22,10 +30,12 @@ def build_definitions() -> dg.Definitions:
         assets=[
             *(build_ingest_asset(game) for game in Game),
             *(build_statistics_asset(game) for game in Game),
+            *(build_backtest_asset(game) for game in Game),
             serving_snapshot,
             cache_warm,
+            weekly_report,
         ],
-        jobs=[daily_statistics_job, cache_cleanup_job, inbox_ingest_job],
+        jobs=[daily_statistics_job, cache_cleanup_job, inbox_ingest_job, weekly_report_job],
         schedules=schedules,
         sensors=sensors,
         asset_checks=[check for game in Game for check in build_ingest_checks(game)],
@@ -33,6 +43,7 @@ def build_definitions() -> dg.Definitions:
             "warehouse": Warehouse(database=str(settings.warehouse_path)),
             "fdj_source": FdjSource(location=settings.fdj_source, http_timeout_s=settings.http_timeout_s),
             "serving": ServingStore(directory=str(settings.serving_dir)),
+            "reports": ReportsStore(directory=str(settings.reports_dir)),
             "redis_cache": RedisCache(
                 url=settings.redis_url,
                 ttl_quick_s=settings.cache_ttl_quick_s,

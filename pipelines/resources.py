@@ -43,6 +43,17 @@ class ServingStore(dg.ConfigurableResource):
         return Path(self.directory)
 
 
+class ReportsStore(dg.ConfigurableResource):
+    """The folder where weekly reports are written (REPORTS_DIR)."""
+
+    directory: str
+
+    @property
+    def path(self) -> Path:
+        """The folder as a path."""
+        return Path(self.directory)
+
+
 class RedisCache(dg.ConfigurableResource):
     """The Redis server of the cache (database in the URL; the cache uses 0), with the cache TTLs."""
 

@@ -1,4 +1,4 @@
-"""Jobs, schedules (Europe/Paris) and sensors: statistics at 06:00, cache clean-up at 02:00, the inbox.
+"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, inbox.
 
 Schedules and sensors start RUNNING when AUTOMATION_ENABLED is set (the main command sets it) and
 STOPPED otherwise (tests, one-off CLI runs), where the UI or a test can still turn them on.
@@ -9,6 +9,8 @@ from pathlib import Path
 import dagster as dg
 
 from lottery.games import Game
+from pipelines.assets.backtest import backtest_asset_key
+from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
 from warehouse.inbox import Claimed, Inbox
@@ -21,6 +23,14 @@ daily_statistics_job = dg.define_asset_job(
     "daily_statistics_job",
     selection=dg.AssetSelection.assets(*(statistics_asset_key(g) for g in Game), SERVING_KEY, "cache_warm"),
     description="Today's statistics snapshot of every game, published to the API and warmed into Redis.",
+)
+
+weekly_report_job = dg.define_asset_job(
+    "weekly_report_job",
+    selection=dg.AssetSelection.assets(
+        *(backtest_asset_key(g) for g in Game), SERVING_KEY, "cache_warm", REPORT_KEY
+    ),
+    description="The week's back-tests, published to the API, and the weekly reports.",
 )
 
 inbox_ingest_job = dg.define_asset_job(
@@ -53,6 +63,15 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
     def daily_statistics_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
         """One run a day, keyed by the day so a retried tick does not run twice."""
         return dg.RunRequest(run_key=context.scheduled_execution_time.date().isoformat())
+
+    weekly_report_schedule = dg.ScheduleDefinition(
+        name="weekly_report_schedule",
+        job=weekly_report_job,
+        cron_schedule="0 8 * * 1",
+        execution_timezone=PARIS,
+        default_status=schedule_status,
+        description="Every Monday at 08:00 Paris time: back-tests and weekly reports.",
+    )
 
     cache_cleanup_schedule = dg.ScheduleDefinition(
         name="cache_cleanup_schedule",
@@ -111,6 +130,6 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
             )
 
     return (
-        [daily_statistics_schedule, cache_cleanup_schedule],
+        [daily_statistics_schedule, cache_cleanup_schedule, weekly_report_schedule],
         [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor],
     )

@@ -9,10 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lottery.backtest import BacktestConfig, backtest
 from lottery.games import Game
+from lottery.stats.models import StatsFilter
+from warehouse.backtests import store_backtest
 from warehouse.ingest import ingest_game
 from warehouse.serving import publish
 from warehouse.snapshots import write_snapshot
+from warehouse.statistics import load_window
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = PROJECT_ROOT / "data" / "fdj"
@@ -35,6 +39,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     for game in Game:
         ingest_game(con, game, str(SHIPPED))
         write_snapshot(con, game, date.today())
+        draws = load_window(con, game, StatsFilter())
+        store_backtest(con, backtest(draws, BacktestConfig(draws=20, grids=2)), date.today())
     publish(con, root / "serving")
     con.close()
     return Published(warehouse=warehouse, serving_dir=root / "serving")

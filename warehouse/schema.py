@@ -120,6 +120,28 @@ DDL = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS backtests (
+        game                    VARCHAR   NOT NULL,
+        run_date                DATE      NOT NULL,
+        strategy                VARCHAR   NOT NULL,
+        first_target            DATE      NOT NULL,
+        last_target             DATE      NOT NULL,
+        targets                 INTEGER   NOT NULL,
+        tickets                 INTEGER   NOT NULL,
+        mean_main_matches       DOUBLE    NOT NULL,
+        expected_main_matches   DOUBLE    NOT NULL,
+        main_ci_low             DOUBLE,
+        main_ci_high            DOUBLE,
+        main_p_value            DOUBLE,
+        any_prize_rate          DOUBLE    NOT NULL,
+        expected_any_prize_rate DOUBLE    NOT NULL,
+        verdict                 VARCHAR   NOT NULL,
+        payload                 JSON      NOT NULL,
+        computed_at             TIMESTAMP NOT NULL,
+        PRIMARY KEY (game, run_date, strategy)
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS draw_counts (
         game            VARCHAR   NOT NULL,
         kind            VARCHAR   NOT NULL,

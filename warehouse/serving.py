@@ -1,5 +1,7 @@
 """The serving snapshot: an immutable read-only DuckDB file the API reads, never the warehouse.
 
+It holds the draws, prize tiers, today's statistics payloads and the latest back-test of each game.
+
 DuckDB allows one writing process or many readers, never both, so the API must not open the
 warehouse Dagster writes. After each pipeline run Dagster *publishes* a snapshot:
 
@@ -111,6 +113,14 @@ def publish(con: duckdb.DuckDBPyConnection, serving_dir: Path, run_id: str | Non
               ON s.game = v.game AND s.data_version = v.data_version
             """,
             [list(games), [m.data_version for m in games.values()]],
+        )
+        con.execute(
+            """
+            CREATE TABLE serving.backtests AS
+            SELECT b.* EXCLUDE (payload), b.payload::VARCHAR AS payload FROM backtests b
+            JOIN (SELECT game, max(run_date) AS d FROM backtests GROUP BY game) latest
+              ON b.game = latest.game AND b.run_date = latest.d
+            """
         )
     finally:
         con.execute("DETACH serving")

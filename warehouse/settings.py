@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var" / "serving",
         description="Where Dagster publishes the read-only serving snapshot the API reads (SERVING_DIR).",
     )
+    reports_dir: Path = Field(
+        default=PROJECT_ROOT / "reports", description="Where the weekly reports are written (REPORTS_DIR)."
+    )
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis cache (REDIS_URL).")
     redis_timeout_s: float = Field(default=0.25, gt=0, description="Redis socket timeout (REDIS_TIMEOUT_S).")
     redis_max_connections: int = Field(default=64, ge=1, description="Connections per API process.")

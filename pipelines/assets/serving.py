@@ -4,6 +4,7 @@ import dagster as dg
 import redis
 
 from lottery.games import Game
+from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.resources import RedisCache, ServingStore, Warehouse
@@ -17,7 +18,11 @@ SERVING_KEY = dg.AssetKey("serving_snapshot")
 @dg.asset(
     key=SERVING_KEY,
     group_name=SERVING_GROUP,
-    deps=[*(draws_asset_key(g) for g in Game), *(statistics_asset_key(g) for g in Game)],
+    deps=[
+        *(draws_asset_key(g) for g in Game),
+        *(statistics_asset_key(g) for g in Game),
+        *(backtest_asset_key(g) for g in Game),
+    ],
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
     description=(

@@ -59,6 +59,7 @@ def test_main_command_runs_the_platform_and_ctrl_c_stops_every_child(tmp_path: P
         "SERVING_DIR": str(tmp_path / "serving"),
         "DAGSTER_HOME": str(tmp_path / "dagster"),
         "INBOX_DIR": str(tmp_path / "inbox"),
+        "REPORTS_DIR": str(tmp_path / "reports"),
         "INBOX_POLL_S": "2",
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": f"{redis_server_url()}/{BROKER_DB}",
@@ -84,6 +85,12 @@ def test_main_command_runs_the_platform_and_ctrl_c_stops_every_child(tmp_path: P
         quick = http.get("/api/euromillions/quick-stats", params={"year": 2025})
         assert (quick.status_code, quick.headers["x-cache"]) == (200, "HIT")
         before = quick.json()["data_version"]
+
+        report = http.get("/api/euromillions/reports/latest")  # the first materialisation wrote it
+        assert report.status_code == 200
+        assert report.headers["content-type"].startswith("text/html")
+        assert "data:image/png;base64," in report.text
+        assert http.get("/api/loto/reports/latest", params={"format": "markdown"}).text.startswith("## Loto")
 
         task = http.post("/api/loto/generate-advanced", json={"count": 5, "seed": 1}).json()
         wait_for(lambda: http.get(task["status_url"]).json()["state"] == "SUCCESS", 60, "a generation", log)

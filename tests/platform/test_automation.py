@@ -33,6 +33,7 @@ def test_schedules_and_sensors_are_off_by_default_and_on_when_automation_is_enab
     assert crons == {
         "daily_statistics_schedule": ("0 6 * * *", "Europe/Paris"),
         "cache_cleanup_schedule": ("0 2 * * *", "Europe/Paris"),
+        "weekly_report_schedule": ("0 8 * * 1", "Europe/Paris"),
     }
 
 

@@ -1,0 +1,123 @@
+"""Performance metrics (cache, Redis, generations, back-test against random tickets) and the weekly report."""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from importlib.metadata import version
+from typing import Annotated, Any, Literal
+
+import redis
+from fastapi import APIRouter, Query
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.routes.stats import GameDep, StateDep
+from api.state import AppState, ServiceUnavailableError
+from lottery.games import Game
+from lottery.strategies import Strategy
+from warehouse import cache
+from warehouse.jobs import generation_stats
+
+router = APIRouter(prefix="/api/{game}")
+PACKAGES = ("fastapi", "celery", "redis", "duckdb", "numpy", "pydantic")
+
+
+def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
+    view = state.view()
+    client = state.jobs.client
+    per_day = cache.read_counters(client, days)
+    hits = sum(d["hits"] for d in per_day)
+    misses = sum(d["misses"] for d in per_day)
+    info = client.info()
+    cur = view.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT strategy, run_date, first_target, last_target, payload FROM backtests WHERE game = ? "
+            "ORDER BY strategy",
+            [game.value],
+        ).fetchall()
+    finally:
+        cur.close()
+    manifest = view.manifest
+    return {
+        "game": game.value,
+        "days": days,
+        "cache": {
+            "scope": "all games and endpoints of this deployment",
+            "per_day": per_day,
+            "hits": hits,
+            "misses": misses,
+            "bypass": sum(d["bypass"] for d in per_day),
+            "hit_rate": hits / (hits + misses) if hits + misses else None,
+        },
+        "redis": {
+            "used_memory_bytes": info.get("used_memory"),
+            "used_memory_human": info.get("used_memory_human"),
+            "keys": client.dbsize(),
+            "connected_clients": info.get("connected_clients"),
+            "redis_version": info.get("redis_version"),
+        },
+        "generation": generation_stats(client, days, [s.value for s in Strategy]),
+        "backtest": [
+            {
+                "strategy": s,
+                "run_date": str(d),
+                "first_target": str(f),
+                "last_target": str(t),
+                **json.loads(p),
+            }
+            for s, d, f, t, p in rows
+        ],
+        "backtest_note": "Each strategy's mean matches and any-prize rate next to the exact expectation for "
+        "random tickets, with a 95 % interval and a p-value: a lottery is random, so these should agree.",
+        "service": {
+            "uptime_s": round(time.time() - state.started_at, 1),
+            "python": platform.python_version(),
+            "versions": {p: version(p) for p in PACKAGES},
+            "data_version": manifest.version(game),
+            "last_pipeline_run": {"published_at": manifest.published_at, "run_id": manifest.run_id},
+        },
+    }
+
+
+@router.get("/performance-metrics", summary="Cache, Redis, generation and back-test figures")
+async def performance_metrics(
+    game: GameDep,
+    state: StateDep,
+    days: Annotated[int, Query(ge=1, le=90, description="Days of history, today included")] = 7,
+) -> dict[str, Any]:
+    """Hit rate per day and over the period, Redis INFO, p50/p95 generation time per strategy, the latest
+    back-test per strategy against random tickets, and service information."""
+    try:
+        return await run_in_threadpool(_metrics, state, game, days)
+    except (redis.RedisError, OSError) as exc:
+        raise ServiceUnavailableError(f"Redis (metrics store) is unreachable: {exc}") from exc
+
+
+@router.get(
+    "/reports/latest",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/html": {}, "text/markdown": {}}},
+        404: {"description": "No report yet"},
+    },
+    summary="The latest weekly report (HTML, or Markdown with format=markdown)",
+)
+async def latest_report(
+    game: GameDep,
+    state: StateDep,
+    format: Literal["html", "markdown"] = "html",
+) -> Response:
+    """The self-contained HTML report (charts embedded), or its Markdown summary."""
+    suffix, media = ("html", "text/html") if format == "html" else ("md", "text/markdown")
+    path = state.settings.reports_dir / game.value / f"latest.{suffix}"
+    try:
+        body = await run_in_threadpool(path.read_bytes)
+    except FileNotFoundError:
+        return PlainTextResponse(
+            f"no {game.value} report yet in {state.settings.reports_dir}: materialise weekly_report",
+            status_code=404,
+        )
+    return Response(body, media_type=f"{media}; charset=utf-8")

@@ -1,0 +1,77 @@
+"""The weekly report of each game: HTML (charts embedded) and Markdown under REPORTS_DIR."""
+
+import math
+
+import dagster as dg
+import redis
+
+from lottery.backtest import StrategyBacktest
+from lottery.games import Game
+from lottery.strategies import Strategy
+from pipelines.assets.backtest import backtest_asset_key
+from pipelines.assets.statistics import statistics_asset_key
+from pipelines.resources import RedisCache, ReportsStore, Warehouse
+from pipelines.weekly_report import BacktestLine, ServiceWeek, build_report_data, write_report
+from warehouse import cache
+from warehouse.backtests import latest_backtest
+from warehouse.jobs import generation_stats
+
+REPORT_KEY = dg.AssetKey("weekly_report")
+WEEK_DAYS = 7
+
+
+def backtest_line(s: StrategyBacktest) -> BacktestLine:
+    """A back-test row as the report shows it (a missing interval reads as not a number)."""
+    values = {name: getattr(s, name) for name in BacktestLine.model_fields if name != "strategy"}
+    return BacktestLine(
+        strategy=s.strategy.value, **{k: (math.nan if v is None else v) for k, v in values.items()}
+    )
+
+
+def service_week(client: redis.Redis) -> ServiceWeek:
+    """The last seven days of cache and generation figures, from the metrics kept in Redis."""
+    days = cache.read_counters(client, WEEK_DAYS)
+    hits = sum(d["hits"] for d in days)
+    misses = sum(d["misses"] for d in days)
+    return ServiceWeek(
+        cache_hits=hits,
+        cache_misses=misses,
+        cache_bypass=sum(d["bypass"] for d in days),
+        hit_rate=hits / (hits + misses) if hits + misses else None,
+        generations=generation_stats(client, WEEK_DAYS, [s.value for s in Strategy]),
+        days=days,
+    )
+
+
+@dg.asset(
+    key=REPORT_KEY,
+    group_name="reports",
+    deps=[*(statistics_asset_key(g) for g in Game), *(backtest_asset_key(g) for g in Game)],
+    kinds={"html", "markdown"},
+    pool="duckdb_writer",
+    description=(
+        "Each game's weekly report (week of its latest draw): the week's draws with prize tiers, hot/cold "
+        "numbers against the long run, longest gaps, the chi-square verdict, the back-test against random "
+        "tickets, the week's service metrics, with charts; HTML and Markdown under REPORTS_DIR."
+    ),
+)
+def weekly_report(
+    warehouse: Warehouse, redis_cache: RedisCache, reports: ReportsStore
+) -> dg.MaterializeResult:
+    """Render and write both games' reports; the Markdown appears here as metadata."""
+    client = redis_cache.client()
+    try:
+        service: ServiceWeek | None = service_week(client)
+    except redis.RedisError:
+        service = None  # the report still renders, without the service section
+    finally:
+        client.close()
+    metadata: dict[str, object] = {}
+    with warehouse.connect() as con:
+        for game in Game:
+            lines = [backtest_line(s) for s in latest_backtest(con, game)]
+            data = build_report_data(con, game, backtest=lines, service=service)
+            paths = write_report(data, reports.path)
+            metadata[f"{game.value}_html"] = dg.MetadataValue.path(str(paths["html"]))
+            metadata[f"{game.value}_report"] = dg.MetadataValue.md(paths["md"].read_text())
+    return dg.MaterializeResult(metadata=metadata)
