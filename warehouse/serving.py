@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,8 +82,17 @@ class Manifest:
         )
 
 
-def publish(con: duckdb.DuckDBPyConnection, serving_dir: Path, run_id: str | None = None) -> Manifest:
-    """Copy the served tables from the warehouse into a new snapshot file and point the manifest at it."""
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    serving_dir: Path,
+    run_id: str | None = None,
+    before_switch: Callable[[Path], None] | None = None,
+) -> Manifest:
+    """Copy the served tables from the warehouse into a new snapshot file and point the manifest at it.
+
+    ``before_switch(new_file)`` runs once the new file is complete and before readers see it: the
+    cache warm-up goes there, so the first request for the new data is already a HIT.
+    """
     serving_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC)
     name = f"serving-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.duckdb"
@@ -125,6 +135,8 @@ def publish(con: duckdb.DuckDBPyConnection, serving_dir: Path, run_id: str | Non
     finally:
         con.execute("DETACH serving")
     os.replace(tmp, serving_dir / name)
+    if before_switch is not None:
+        before_switch(serving_dir / name)
     manifest = Manifest(snapshot=name, published_at=stamp.isoformat(), games=games, run_id=run_id)
     tmp_manifest = serving_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
     tmp_manifest.write_text(manifest.to_json())
@@ -206,22 +218,10 @@ class SnapshotReader:
         self._stamp = None
 
 
-def precomputed_entries(serving_dir: Path, settings: Settings) -> list[tuple[str, bytes, int]]:
-    """Every precomputed quick/full payload of the published snapshot as (cache key, bytes, TTL)."""
-    reader = SnapshotReader(serving_dir)
-    try:
-        view = reader.current()
-        if view is None:
-            raise FileNotFoundError(
-                f"no serving snapshot in {serving_dir}: materialise serving_snapshot first"
-            )
-        rows = (
-            view.cursor()
-            .execute("SELECT game, kind, data_version, scope, payload FROM stats_payloads")
-            .fetchall()
-        )
-    finally:
-        reader.close()
+def snapshot_entries(snapshot_file: Path, settings: Settings) -> list[tuple[str, bytes, int]]:
+    """Every precomputed quick/full payload of one snapshot file as (cache key, bytes, TTL)."""
+    with duckdb.connect(str(snapshot_file), read_only=True) as con:
+        rows = con.execute("SELECT game, kind, data_version, scope, payload FROM stats_payloads").fetchall()
     return [
         (
             cache_key(Game(game), CacheKind(kind), version, scope),
@@ -230,3 +230,11 @@ def precomputed_entries(serving_dir: Path, settings: Settings) -> list[tuple[str
         )
         for game, kind, version, scope, payload in rows
     ]
+
+
+def precomputed_entries(serving_dir: Path, settings: Settings) -> list[tuple[str, bytes, int]]:
+    """The entries of the snapshot in force (FileNotFoundError before the first publication)."""
+    manifest = read_manifest(serving_dir)
+    if manifest is None:
+        raise FileNotFoundError(f"no serving snapshot in {serving_dir}: materialise serving_snapshot first")
+    return snapshot_entries(serving_dir / manifest.snapshot, settings)

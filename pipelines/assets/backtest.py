@@ -13,6 +13,7 @@ from warehouse.backtests import store_backtest
 from warehouse.statistics import load_window
 
 BACKTEST_GROUP = "backtest"
+MIN_HISTORY = 50  # draws a strategy needs before the first target
 
 
 def backtest_asset_key(game: Game) -> dg.AssetKey:
@@ -66,10 +67,25 @@ def build_backtest_asset(game: Game) -> dg.AssetsDefinition:
             "for random tickets (95 % CI, p-value). Stored in `backtests`."
         ),
     )
-    def _backtest(config: BacktestRunConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _backtest(
+        context: dg.AssetExecutionContext, config: BacktestRunConfig, warehouse: Warehouse
+    ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             draws = load_window(con, game, StatsFilter())
-            result = backtest(draws, BacktestConfig(draws=config.draws, grids=config.grids, seed=config.seed))
+            targets = min(config.draws, draws.size - MIN_HISTORY)
+            if targets < 1:
+                message = (
+                    f"not enough history for a back-test: {draws.size} {game.value} draws, each target needs "
+                    f"{MIN_HISTORY} earlier ones; nothing stored"
+                )
+                context.log.warning(message)
+                return dg.MaterializeResult(metadata={"targets": 0, "summary": dg.MetadataValue.md(message)})
+            if targets < config.draws:
+                context.log.warning(
+                    "only %d targets have %d earlier draws (asked %d)", targets, MIN_HISTORY, config.draws
+                )
+            run = BacktestConfig(draws=targets, grids=config.grids, seed=config.seed, min_history=MIN_HISTORY)
+            result = backtest(draws, run)
             store_backtest(con, result, date.today())
         return dg.MaterializeResult(
             metadata={

@@ -1,5 +1,7 @@
 """Publishing: the serving snapshot the API reads, the Redis cache warm-up, and the nightly clean-up."""
 
+from pathlib import Path
+
 import dagster as dg
 import redis
 
@@ -9,7 +11,7 @@ from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.resources import RedisCache, ServingStore, Warehouse
 from warehouse import cache
-from warehouse.serving import precomputed_entries, publish, read_manifest
+from warehouse.serving import precomputed_entries, publish, read_manifest, snapshot_entries
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey("serving_snapshot")
@@ -27,19 +29,34 @@ SERVING_KEY = dg.AssetKey("serving_snapshot")
     pool=DUCKDB_POOL,
     description=(
         "An immutable, read-only copy of what the API serves (draws, prize tiers, today's statistics "
-        "payloads), published atomically under SERVING_DIR with a manifest of each game's data_version. "
-        "The API never opens the warehouse Dagster writes."
+        "payloads, latest back-tests), published atomically under SERVING_DIR with a manifest of each game's "
+        "data_version, after warming Redis for it. The API never opens the warehouse Dagster writes."
     ),
 )
 def serving_snapshot(
-    context: dg.AssetExecutionContext, warehouse: Warehouse, serving: ServingStore
+    context: dg.AssetExecutionContext, warehouse: Warehouse, serving: ServingStore, redis_cache: RedisCache
 ) -> dg.MaterializeResult:
-    """Copy the served tables into a new file and switch the manifest to it."""
+    """Copy the served tables into a new file, warm the cache for it, then switch the manifest to it."""
+    warmed = 0
+
+    def prewarm(new_file: Path) -> None:
+        nonlocal warmed
+        client = redis_cache.client()
+        try:
+            warmed = cache.warm(client, snapshot_entries(new_file, redis_cache.settings()))
+        except redis.RedisError as exc:  # publishing must not wait for Redis: the API can serve without it
+            context.log.warning(
+                "cache not warmed before the switch (Redis: %s); the API computes on a miss", exc
+            )
+        finally:
+            client.close()
+
     with warehouse.connect() as con:
-        manifest = publish(con, serving.path, run_id=context.run.run_id)
+        manifest = publish(con, serving.path, run_id=context.run.run_id, before_switch=prewarm)
     return dg.MaterializeResult(
         metadata={
             "file": manifest.snapshot,
+            "prewarmed_entries": warmed,
             "serving_dir": serving.directory,
             "data_versions": dg.MetadataValue.json({g: m.data_version for g, m in manifest.games.items()}),
         }
