@@ -18,46 +18,20 @@ The result table follows: every figure next to the exact expectation for random 
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-import duckdb
 import numpy as np
 
+from bench.common import median_s, shipped_draws
 from lottery.backtest import BacktestConfig, BacktestResult, backtest, era_of
 from lottery.games import Era, Game
 from lottery.stats.engine import DrawSet
-from lottery.stats.models import StatsFilter
-from warehouse.ingest import ingest_game
 from warehouse.settings import PROJECT_ROOT
-from warehouse.statistics import load_window
 
 EM = Game.EUROMILLIONS
 TARGET_S = 10.0
-
-
-def median_s(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of ``repeat`` calls, after one untimed call."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def shipped_draws(source: str) -> DrawSet:
-    """Every EuroMillions draw of ``source``."""
-    with tempfile.TemporaryDirectory() as tmp, duckdb.connect(str(Path(tmp) / "bench.duckdb")) as con:
-        result = ingest_game(con, EM, source)
-        if result.failed:
-            raise SystemExit(f"ingest failed: {[f.source for f in result.failed]}")
-        return load_window(con, EM, StatsFilter())
 
 
 def _tier_lookup(era: Era) -> np.ndarray:

@@ -19,44 +19,23 @@ Target: under 500 ms per strategy.
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-import duckdb
 import numpy as np
 
+from bench.common import median_s, shipped_draws
 from lottery.games import Game
-from lottery.stats.models import StatsFilter
 from lottery.strategies import Strategy, StrategyInputs, generate, inputs_from_draws
-from warehouse.ingest import ingest_game
 from warehouse.settings import PROJECT_ROOT
-from warehouse.statistics import load_window
 
 EM = Game.EUROMILLIONS
 TARGET_MS = 500.0
 
 
-def median_s(fn: Callable[[], object], repeat: int) -> float:
-    """Median seconds of ``repeat`` calls, after one untimed call."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def shipped_inputs(source: str) -> StrategyInputs:
     """EuroMillions inputs over the whole shipped history."""
-    with tempfile.TemporaryDirectory() as tmp, duckdb.connect(str(Path(tmp) / "bench.duckdb")) as con:
-        result = ingest_game(con, EM, source)
-        if result.failed:
-            raise SystemExit(f"ingest failed: {[f.source for f in result.failed]}")
-        return inputs_from_draws(load_window(con, EM, StatsFilter()))
+    return inputs_from_draws(shipped_draws(source, EM))
 
 
 def choice_loop(count: int) -> Callable[[], object]:

@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from bench.common import median_s
 from lottery.games import Game
 from lottery.stats import engine
 from lottery.stats.engine import DrawSet, full_stats, quick_stats
@@ -46,18 +47,6 @@ from warehouse.statistics import compute_full, compute_quick, data_version, load
 EM = Game.EUROMILLIONS
 COUNT_SQL = "SELECT count(*) FROM draws WHERE game = 'euromillions'"
 ALL = StatsFilter()
-
-
-def median_s(fn: Callable[[], object], repeat: int, warmup: bool = True) -> float:
-    """Median seconds of ``repeat`` calls (after one untimed call when ``warmup``)."""
-    if warmup:
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def count_rows(con: duckdb.DuckDBPyConnection) -> int:
@@ -199,7 +188,9 @@ def bench_synthetic(n: int, repeat: int, end_to_end: bool, table: Table) -> None
             base,
         )
         table.add(
-            "data_version (md5 of every draw), 1 run", median_s(lambda: data_version(con, EM), 1, False), base
+            "data_version (hash of every draw), 1 run",
+            median_s(lambda: data_version(con, EM), 1, False),
+            base,
         )
         if end_to_end:
             table.add(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +17,13 @@ import duckdb
 import httpx
 
 from lottery.games import Game
+from lottery.stats.engine import DrawSet
+from lottery.stats.models import StatsFilter
 from warehouse.ingest import ingest_game
 from warehouse.serving import publish
 from warehouse.settings import PROJECT_ROOT
 from warehouse.snapshots import write_snapshot
+from warehouse.statistics import load_window
 
 BIN = Path(sys.executable).parent
 
@@ -72,3 +78,24 @@ def start_api(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.05)
     proc.terminate()
     raise RuntimeError("uvicorn did not start")
+
+
+def median_s(fn: Callable[[], object], repeat: int, warmup: bool = True) -> float:
+    """Median seconds of ``repeat`` calls (after one untimed call when ``warmup``)."""
+    if warmup:
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def shipped_draws(source: str, game: Game = Game.EUROMILLIONS) -> DrawSet:
+    """Every main-formula draw of ``game`` in ``source``, through a throw-away warehouse."""
+    with tempfile.TemporaryDirectory() as tmp, duckdb.connect(str(Path(tmp) / "bench.duckdb")) as con:
+        result = ingest_game(con, game, source)
+        if result.failed:
+            raise SystemExit(f"ingest failed: {[f.error for f in result.failed]}")
+        return load_window(con, game, StatsFilter())

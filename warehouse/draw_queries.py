@@ -9,6 +9,7 @@ import duckdb
 from pydantic import BaseModel
 
 from lottery.games import Game
+from warehouse.statistics import date_range_where
 
 
 class PrizeTierOut(BaseModel):
@@ -47,17 +48,6 @@ class DrawPage(BaseModel):
     draws: list[DrawRecord]
 
 
-def _where(game: Game, date_from: date | None, date_to: date | None) -> tuple[str, list[object]]:
-    where, params = ["game = ?"], [game.value]
-    if date_from:
-        where.append("draw_date >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("draw_date <= ?")
-        params.append(date_to)
-    return " AND ".join(where), params
-
-
 def draw_page(
     con: duckdb.DuckDBPyConnection,
     game: Game,
@@ -69,7 +59,7 @@ def draw_page(
     offset: int = 0,
 ) -> DrawPage:
     """Draws in a date range, newest first, with prize tiers."""
-    where, params = _where(game, date_from, date_to)
+    where, params = date_range_where(game, date_from, date_to)
     total = con.execute(f"SELECT count(*) FROM draws WHERE {where}", params).fetchall()[0][0]
     rows = con.execute(
         f"""

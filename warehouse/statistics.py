@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import numpy as np
 
@@ -23,14 +25,8 @@ def data_version(con: duckdb.DuckDBPyConnection, game: Game) -> str:
     return f"{count}-{digest:016x}"
 
 
-def window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
-    """SQL selecting the window's draws (oldest first) and its parameters."""
-    era = current_era(game)
-    cols = ", ".join(
-        [f"numbers[{i + 1}] AS n{i}" for i in range(era.numbers_count)]
-        + [f"bonus[{i + 1}] AS b{i}" for i in range(era.bonus_count)]
-    )
-    lo, hi = filters.bounds
+def date_range_where(game: Game, lo: date | None, hi: date | None) -> tuple[str, list[object]]:
+    """``WHERE`` conditions (and parameters) for one game's draws between two optional dates."""
     where, params = ["game = ?"], [game.value]
     if lo:
         where.append("draw_date >= ?")
@@ -38,7 +34,18 @@ def window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
     if hi:
         where.append("draw_date <= ?")
         params.append(hi)
-    sql = f"SELECT draw_date, {cols} FROM draws WHERE {' AND '.join(where)}"
+    return " AND ".join(where), params
+
+
+def window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
+    """SQL selecting the window's draws (oldest first) and its parameters."""
+    era = current_era(game)
+    cols = ", ".join(
+        [f"numbers[{i + 1}] AS n{i}" for i in range(era.numbers_count)]
+        + [f"bonus[{i + 1}] AS b{i}" for i in range(era.bonus_count)]
+    )
+    where, params = date_range_where(game, *filters.bounds)
+    sql = f"SELECT draw_date, {cols} FROM draws WHERE {where}"
     if filters.last is not None:
         sql = f"SELECT * FROM ({sql} ORDER BY draw_date DESC LIMIT ?) ORDER BY draw_date"
         params.append(filters.last)

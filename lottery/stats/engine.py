@@ -489,21 +489,28 @@ def chi_square(values: np.ndarray, pool: np.ndarray) -> ChiSquare:
 # The two shapes of result
 
 
+def _window(ds: DrawSet, filters: StatsFilter, data_version: str) -> dict[str, object]:
+    """The fields both shapes of result start with."""
+    return {
+        "game": ds.game,
+        "filters": filters.public(),
+        "draw_count": ds.size,
+        "first_draw": ds.draw(0),
+        "last_draw": ds.draw(ds.size - 1),
+        "data_version": data_version,
+    }
+
+
 def quick_stats(ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: int = 50) -> QuickStats:
     """Draw count, first/last draw, every number's and bonus ball's count/frequency/gap, hot/cold."""
     pool, bonus_pool = pools(ds.game, ds.dates)
     numbers = ball_counts(ds.numbers, np.full(ds.size, pool), pool)
     bonus = ball_counts(ds.bonus, bonus_pool, int(bonus_pool.max()))
     return QuickStats(
-        game=ds.game,
-        filters=filters.public(),
-        draw_count=ds.size,
-        first_draw=ds.draw(0),
-        last_draw=ds.draw(ds.size - 1),
+        **_window(ds, filters, data_version),
         numbers=_quick_numbers(ds, numbers),
         bonus=_quick_numbers(ds, bonus),
         hot_cold=hot_cold(ds.numbers, numbers, pool, hot_n),
-        data_version=data_version,
     )
 
 
@@ -521,11 +528,7 @@ def full_stats(
     numbers = ball_stats(ds.numbers, np.full(ds.size, pool), pool)
     bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
     return FullStats(
-        game=ds.game,
-        filters=filters.public(),
-        draw_count=ds.size,
-        first_draw=ds.draw(0),
-        last_draw=ds.draw(ds.size - 1),
+        **_window(ds, filters, data_version),
         numbers=_full_numbers(ds, numbers),
         bonus=_full_numbers(ds, bonus),
         pairs=pairs(ds, pool, bonus_pool, top_n, triplets_n),
@@ -534,5 +537,4 @@ def full_stats(
         randomness=Randomness(
             numbers=chi_square(ds.numbers, np.full(ds.size, pool)), bonus=chi_square(ds.bonus, bonus_pool)
         ),
-        data_version=data_version,
     )
