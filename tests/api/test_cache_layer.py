@@ -131,3 +131,30 @@ def test_redis_down_serves_from_the_snapshot_then_hits_resume_without_restart(
         statuses = [c.get(url).headers["x-cache"] for _ in range(3)]
         assert statuses == ["MISS", "HIT", "HIT"]
         assert c.get("/health").json()["checks"]["redis"]["ok"] is True
+
+
+def test_nightly_cleanup_job_removes_superseded_entries_and_reports_them(
+    redis_url: str, settings: Settings
+) -> None:
+    """The Dagster job compares Redis with the published manifest and deletes the old versions only."""
+    from pipelines.resources import RedisCache, ServingStore
+    from pipelines.schedules import cache_cleanup_job
+    from warehouse.serving import read_manifest
+
+    manifest = read_manifest(settings.serving_dir)
+    assert manifest is not None
+    client = redis.Redis.from_url(redis_url)
+    current = cache.cache_key(Game.EUROMILLIONS, CacheKind.QUICK, manifest.version(Game.EUROMILLIONS), "all")
+    stale = [cache.cache_key(Game.EUROMILLIONS, CacheKind.QUICK, "1946-old", s) for s in ("all", "2025")]
+    for key in [current, *stale]:
+        client.set(key, b"{}", ex=600)
+    result = cache_cleanup_job.execute_in_process(
+        resources={
+            "serving": ServingStore(directory=str(settings.serving_dir)),
+            "redis_cache": RedisCache(url=redis_url),
+        }
+    )
+    assert result.success
+    assert result.output_for_node("cache_cleanup_op") == {"euromillions": 2}
+    assert client.exists(current) == 1
+    assert client.exists(*stale) == 0
