@@ -94,6 +94,15 @@ def _existing(con: duckdb.DuckDBPyConnection, table: str, game: Game) -> dict[tu
     }
 
 
+def _key_columns(draws: list[ParsedDraw]) -> dict[str, np.ndarray]:
+    """The key of each draw (game, date, tirage) as staging columns for DuckDB."""
+    return {
+        "game": np.array([d.game.value for d in draws], dtype=object),
+        "draw_date": np.array([d.draw_date.isoformat() for d in draws], dtype=object),
+        "tirage": np.array([d.tirage for d in draws], dtype=np.int8),
+    }
+
+
 def _ints(values: Sequence[int]) -> str:
     return ",".join(str(v) for v in values)
 
@@ -113,9 +122,7 @@ def _write_draws(
     if not draws:
         return
     stage = {
-        "game": np.array([d.game.value for d in draws], dtype=object),
-        "draw_date": np.array([d.draw_date.isoformat() for d in draws], dtype=object),
-        "tirage": np.array([d.tirage for d in draws], dtype=np.int8),
+        **_key_columns(draws),
         "numbers": np.array([_ints(d.numbers) for d in draws], dtype=object),
         "bonus": np.array([_ints(d.bonus_sorted) for d in draws], dtype=object),
         "balls_drawn": np.array([_ints(d.balls) for d in draws], dtype=object),
@@ -161,9 +168,7 @@ def _raise_as_of(
     if not draws:
         return
     keys = {
-        "game": np.array([d.game.value for d in draws], dtype=object),
-        "draw_date": np.array([d.draw_date.isoformat() for d in draws], dtype=object),
-        "tirage": np.array([d.tirage for d in draws], dtype=np.int8),
+        **_key_columns(draws),
         "source_line": np.array([d.line_no for d in draws], dtype=np.int32),
     }
     con.register("stage_keys", keys)
@@ -205,12 +210,7 @@ def _write_prizes(con: duckdb.DuckDBPyConnection, draws: list[ParsedDraw]) -> No
                     d.currency,
                 )
             )
-    keys = {
-        "game": np.array([d.game.value for d in draws], dtype=object),
-        "kind": np.array([d.kind.value for d in draws], dtype=object),
-        "draw_date": np.array([d.draw_date.isoformat() for d in draws], dtype=object),
-        "tirage": np.array([d.tirage for d in draws], dtype=np.int8),
-    }
+    keys = {**_key_columns(draws), "kind": np.array([d.kind.value for d in draws], dtype=object)}
     con.register("stage_keys", keys)
     try:
         con.execute(
