@@ -10,10 +10,10 @@ from typing import Any
 import redis
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from lottery.strategies import Strategy, generate, inputs_from_draws
 
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
+from lottery.strategies import Strategy, generate, inputs_from_draws
 from warehouse.jobs import JobStore, record_generation
 from warehouse.serving import SnapshotReader
 from warehouse.settings import Settings, get_settings

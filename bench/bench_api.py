@@ -86,7 +86,7 @@ def main() -> None:
                     misses.append((time.perf_counter() - started) * 1000)
                     assert r.headers["x-cache"] == "MISS", r.headers
                 quick_misses = []
-                client.delete(*client.keys("lotostats:v1:loto:quick:*"))  # un-warm Loto's quick stats
+                client.delete(*client.keys("lotostats:v2:loto:quick:*"))  # un-warm Loto's quick stats
                 for year in range(2009, 2026):
                     started = time.perf_counter()
                     r = http.get("/api/loto/quick-stats", params={"year": year})

@@ -44,9 +44,12 @@ all tickets: the binomial would assume independent tickets, which shared draws a
 break, and would overstate the precision. Fewer than 2 targets leave no interval and no p-value
 (None); differences that are all equal give a zero-width interval and p = 1 (no difference) or 0.
 
-Verdicts allow for the number of comparisons: three measures per strategy, so an occasional
-p below 0.05 is expected by chance; a difference "stands out" only below 0.05 divided by the number
-of comparisons (Bonferroni), and even then the verdict says to suspect the data or the code first.
+Verdicts go through the one significance rule (:mod:`lottery.significance`): three measures per
+strategy, so ``3 x strategies`` comparisons are made together. A p below 0.05 is said plainly, then
+explained as chance unless it is below 0.05 divided by the comparisons; even then the verdict says to
+suspect the data or the code first. :func:`judge_backtest` is the one function that words a
+back-test: the stored result, the API's performance metrics and the weekly report all print its
+verdicts, cutoff and conclusion.
 """
 
 from __future__ import annotations
@@ -63,12 +66,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy.stats import ttest_1samp
 
 from lottery.games import DrawKind, Era, Game, era_on, eras_of
+from lottery.significance import Level, Significance, allowance, cutoff_text, judge, p_text
 from lottery.stats.engine import DrawSet
 from lottery.strategies import BONUS_NAMES, Grid, Strategy, generate, inputs_from_draws
 
 MAX_DRAWS = 5000
 MAX_GRIDS = 1000
-ALPHA = 0.05
 CONFIDENCE = 0.95
 MEASURES = 3  # main matches, bonus matches, any prize: the comparisons made per strategy
 
@@ -132,7 +135,20 @@ class StrategyBacktest(BaseModel):
     any_prize_p_value: float | None
     tier_counts: dict[str, int] = Field(description="tier label -> tickets that would have won it")
     expected_tier_counts: dict[str, float] = Field(description="exact expectation for random tickets")
-    verdict: str
+    verdict: str = Field(default="", description="plain words from judge_backtest (the one rule)")
+    significance: Significance | None = Field(
+        default=None, description="the smallest of the three p-values, judged among all comparisons"
+    )
+
+
+class BacktestVerdict(BaseModel):
+    """What a whole back-test says, worded once for the API, the report and the stored result."""
+
+    comparisons: int = Field(description="3 measures x strategies, tested together")
+    cutoff: float = Field(description="0.05 / comparisons: a difference stands out only below it")
+    verdicts: dict[Strategy, str] = Field(description="each strategy's verdict")
+    significance: dict[Strategy, Significance]
+    conclusion: str = Field(description="one paragraph over all strategies and all three measures")
 
 
 class BacktestResult(BaseModel):
@@ -144,6 +160,9 @@ class BacktestResult(BaseModel):
     config: BacktestConfig
     strategies: list[StrategyBacktest]
     note: str
+    comparisons: int | None = Field(default=None, description="3 measures x strategies, judged together")
+    cutoff: float | None = Field(default=None, description="0.05 / comparisons (see BacktestVerdict)")
+    conclusion: str = Field(default="", description="judge_backtest's conclusion over every strategy")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,35 +385,121 @@ def mean_test(values: np.ndarray, expected: np.ndarray) -> MeanTest:
     return MeanTest(mean, exp, exp + float(ci.low), exp + float(ci.high), float(res.pvalue))
 
 
-def _p(p: float) -> str:
-    if p >= 0.01:
-        return f"p = {p:.2f}"
-    return f"p = {p:.3f}" if p >= 0.001 else "p < 0.001"
+Measure = tuple[str, float, float, float | None]  # name, observed mean, exact expectation, p-value
 
 
-def verdict(tests: Sequence[tuple[str, MeanTest]], comparisons: int) -> str:
-    """Plain words on named measures, allowing for ``comparisons`` tests in the whole back-test."""
-    done = [(name, t) for name, t in tests if t.p_value is not None and isfinite(t.p_value)]
-    if not done:
-        return "too few targets to measure a difference (at least 2 are needed)"
-    name, worst = min(done, key=lambda nt: nt[1].p_value or 0.0)
-    p = worst.p_value or 0.0
-    listed = ", ".join(f"{n} {_p(t.p_value or 0.0)}" for n, t in done)
-    if p >= ALPHA:
-        return f"no detectable difference from random tickets ({listed})"
-    way = "more" if worst.mean > worst.expected else "fewer"
+def measures(s: StrategyBacktest, game: Game) -> list[Measure]:
+    """The three measures of one strategy, each with its observed mean, expectation and p-value."""
+    bonus = BONUS_NAMES.get(game, "bonus balls")
+    return [
+        ("main numbers", s.mean_main_matches, s.expected_main_matches, s.main_p_value),
+        (bonus, s.mean_bonus_matches, s.expected_bonus_matches, s.bonus_p_value),
+        ("any prize", s.any_prize_rate, s.expected_any_prize_rate, s.any_prize_p_value),
+    ]
+
+
+def _tested(s: StrategyBacktest, game: Game) -> list[Measure]:
+    return [m for m in measures(s, game) if m[3] is not None and isfinite(m[3])]
+
+
+def _finding(m: Measure) -> str:
+    """``fewer stars than random tickets at the 5 % level (p = 0.021)``."""
+    name, mean, expected, p = m
+    way = "more" if mean > expected else "fewer"
     what = "prizes" if name == "any prize" else name
-    cutoff = ALPHA / comparisons
-    if p >= cutoff:
+    return f"{way} {what} than random tickets at the 5 % level ({p_text(p)})"
+
+
+def strategy_verdict(s: StrategyBacktest, game: Game, comparisons: int) -> tuple[Significance, str]:
+    """One strategy's verdict: its smallest p-value judged among ``comparisons`` tests, in words."""
+    done = _tested(s, game)
+    if not done:
+        return judge(None, comparisons), "too few targets to measure a difference (at least 2 are needed)"
+    listed = ", ".join(f"{name} {p_text(p)}" for name, _, _, p in done)
+    smallest = min(done, key=lambda m: m[3] or 0.0)
+    sig = judge(smallest[3], comparisons)
+    if sig.level is Level.NONE:
+        return sig, f"no difference from random tickets at the 5 % level ({listed})"
+    if sig.level is Level.NOMINAL:
+        return sig, f"{_finding(smallest)}, {allowance(sig)}: no evidence of an edge ({listed})"
+    return sig, (
+        f"{_finding(smallest)}, {allowance(sig)}; draws do not depend on the past, so check the data and "
+        f"the code before reading this as an edge ({listed})"
+    )
+
+
+def _conclusion(
+    game: Game, strategies: Sequence[StrategyBacktest], sigs: dict[Strategy, Significance]
+) -> str:
+    comparisons = MEASURES * max(len(strategies), 1)
+    cut = cutoff_text(judge(None, comparisons).cutoff)
+    tested = f"main numbers, {BONUS_NAMES.get(game, 'bonus balls')}, any prize"
+    if not strategies:
+        return "No back-test yet."
+    if all(sig.p_value is None for sig in sigs.values()):
+        return "Too few targets to measure any difference (at least 2 are needed)."
+    flagged = [s for s in strategies if sigs[s.strategy].level is not Level.NONE]
+    if not flagged:
         return (
-            f"{way} {what} than random tickets ({_p(p)}), but {comparisons} comparisons were made and one "
-            f"p below 0.05 is expected by chance now and then (it would take p < {cutoff:.2g} to stand "
-            f"out): no evidence of an edge ({listed})"
+            f"No strategy differs from random tickets on any of the {MEASURES} measures tested "
+            f"({tested}): every p-value is at least 0.05."
         )
-    return (
-        f"{way} {what} than random tickets ({_p(p)}), beyond chance even allowing for {comparisons} "
-        "comparisons; draws do not depend on the past, so check the data and the code before reading "
-        f"this as an edge ({listed})"
+    flagged.sort(key=lambda s: sigs[s.strategy].p_value or 0.0)
+    found = "; ".join(
+        f"{s.strategy.value}: {_finding(min(_tested(s, game), key=lambda m: m[3] or 0.0))}" for s in flagged
+    )
+    beyond = [s.strategy.value for s in flagged if sigs[s.strategy].level is Level.BEYOND_CHANCE]
+    if beyond:
+        text = (
+            f"{found}. {', '.join(beyond)} went below the cutoff {cut} that allows for the {comparisons} "
+            "comparisons made; draws do not depend on the past: check the data and the back-test before "
+            "reading this as an edge."
+        )
+    else:
+        text = (
+            f"{found}. With {comparisons} comparisons ({MEASURES} measures x {len(strategies)} strategies), "
+            f"about {comparisons * 0.05:.1f} p-values below 0.05 are expected by chance, and none is below "
+            f"the cutoff {cut}: no evidence that any strategy differs from random tickets."
+        )
+    others = len(strategies) - len(flagged)
+    if others:
+        text += f" The other {others} show no difference at the 5 % level on any measure ({tested})."
+    return text
+
+
+def judge_backtest(game: Game, strategies: Sequence[StrategyBacktest]) -> BacktestVerdict:
+    """The verdicts, the cutoff and the conclusion of a back-test, by the one significance rule.
+
+    Only p-values and means are read, so a stored result is judged exactly as a fresh one.
+    """
+    comparisons = MEASURES * max(len(strategies), 1)
+    judged = {s.strategy: strategy_verdict(s, game, comparisons) for s in strategies}
+    sigs = {name: sig for name, (sig, _) in judged.items()}
+    return BacktestVerdict(
+        comparisons=comparisons,
+        cutoff=judge(None, comparisons).cutoff,
+        verdicts={name: text for name, (_, text) in judged.items()},
+        significance=sigs,
+        conclusion=_conclusion(game, strategies, sigs),
+    )
+
+
+def with_verdicts(result: BacktestResult) -> BacktestResult:
+    """``result`` with every verdict, the cutoff and the conclusion from :func:`judge_backtest`."""
+    judged = judge_backtest(result.game, result.strategies)
+    strategies = [
+        s.model_copy(
+            update={"verdict": judged.verdicts[s.strategy], "significance": judged.significance[s.strategy]}
+        )
+        for s in result.strategies
+    ]
+    return result.model_copy(
+        update={
+            "strategies": strategies,
+            "comparisons": judged.comparisons,
+            "cutoff": judged.cutoff,
+            "conclusion": judged.conclusion,
+        }
     )
 
 
@@ -455,14 +560,11 @@ def backtest(
             tallies[s].add(t, score)
         if progress is not None:
             progress(t + 1, n)
-    bonus_name = BONUS_NAMES.get(draws.game, "bonus balls")
-    comparisons = MEASURES * len(config.strategies)
     out = []
     for s, tally in tallies.items():
         main = mean_test(tally.main, expected[:, 0])
         bonus = mean_test(tally.bonus, expected[:, 1])
         anyp = mean_test(tally.any, expected[:, 2])
-        tests = [("main numbers", main), (bonus_name, bonus), ("any prize", anyp)]
         out.append(
             StrategyBacktest(
                 strategy=s,
@@ -485,14 +587,15 @@ def backtest(
                 any_prize_p_value=anyp.p_value,
                 tier_counts=tally.tiers,
                 expected_tier_counts=tally.expected_tiers,
-                verdict=verdict(tests, comparisons),
             )
         )
-    return BacktestResult(
-        game=draws.game,
-        first_target=_as_date(draws.dates[first]),
-        last_target=_as_date(draws.dates[-1]),
-        config=config,
-        strategies=out,
-        note=NOTE,
+    return with_verdicts(
+        BacktestResult(
+            game=draws.game,
+            first_target=_as_date(draws.dates[first]),
+            last_target=_as_date(draws.dates[-1]),
+            config=config,
+            strategies=out,
+            note=NOTE,
+        )
     )

@@ -36,15 +36,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from pydantic import BaseModel, Field
 
+from lottery.backtest import BacktestVerdict, StrategyBacktest, judge_backtest
 from lottery.games import DrawKind, Game, current_era, era_on
-from lottery.stats.models import HotColdNumber, NumberStat, Randomness, StatsFilter
+from lottery.significance import cutoff_text, p_text
+from lottery.stats.models import HotCold, HotColdNumber, NumberStat, Randomness, StatsFilter
+from lottery.strategies import BONUS_NAMES as GAME_BONUS_NAMES
 from warehouse.draw_queries import DrawRecord, PrizeTierOut, draw_page
 from warehouse.statistics import compute_full, data_version
 
 GAME_NAMES = {"euromillions": "EuroMillions", "loto": "Loto"}
-BONUS_NAMES = {"euromillions": "stars", "loto": "chance number"}
+BONUS_NAMES = {game.value: name for game, name in GAME_BONUS_NAMES.items()}
 PRIZE_TABLE_NAMES = {"main": "Main draw", "etoile_plus": "Étoile+ (French add-on)", "second": "Second draw"}
-ALPHA = 0.05
 LONGEST_GAPS_SHOWN = 10
 
 # Chart geometry: CSS pixels of the <img> (what width/height say) and the PNG's pixel density.
@@ -54,22 +56,6 @@ CHART_SCALE = 2
 
 # ---------------------------------------------------------------------------------------------
 # Data
-
-
-class BacktestLine(BaseModel):
-    """One strategy's back-test over past draws, against the exact figures for random tickets."""
-
-    strategy: str
-    targets: int = Field(description="past draws the strategy's tickets were checked against")
-    tickets: int = Field(description="tickets generated in all")
-    mean_main_matches: float
-    expected_main_matches: float = Field(description="exact mean for random tickets")
-    main_ci_low: float = Field(description="95 % confidence interval of the mean")
-    main_ci_high: float
-    main_p_value: float = Field(description="test of mean_main_matches against the expectation")
-    any_prize_rate: float
-    expected_any_prize_rate: float = Field(description="exact rate for random tickets")
-    verdict: str
 
 
 class ServiceWeek(BaseModel):
@@ -94,14 +80,28 @@ class WeeklyReportData(BaseModel):
     generated_at: datetime
     data_version: str
     draws: list[DrawRecord] = Field(description="the week's draws, newest first, with prize tiers")
-    week_hot: list[HotColdNumber]
-    week_cold: list[HotColdNumber]
+    week_hot_cold: HotCold | None = Field(
+        default=None, description="the week's draws against the fair expectation (None: no draw)"
+    )
     numbers: list[NumberStat] = Field(description="every number over all history")
     longest_gaps: list[NumberStat] = Field(description="the longest current gaps, longest first")
     randomness: Randomness
-    backtest: list[BacktestLine] = Field(default_factory=list)
+    backtest: list[StrategyBacktest] = Field(default_factory=list)
+    backtest_verdict: BacktestVerdict | None = Field(
+        default=None, description="judge_backtest of the back-test: the verdicts the API prints too"
+    )
     service: ServiceWeek | None = None
     draw_count: int = Field(description="draws in all history")
+
+    @property
+    def week_hot(self) -> list[HotColdNumber]:
+        """The week's hot numbers (smallest upper tails first)."""
+        return self.week_hot_cold.hot if self.week_hot_cold else []
+
+    @property
+    def week_cold(self) -> list[HotColdNumber]:
+        """The week's cold numbers (smallest lower tails first)."""
+        return self.week_hot_cold.cold if self.week_hot_cold else []
 
     @property
     def iso_week(self) -> str:
@@ -120,15 +120,15 @@ def build_report_data(
     game: Game,
     week_start: date | None = None,
     *,
-    backtest: Sequence[BacktestLine] = (),
+    backtest: Sequence[StrategyBacktest] = (),
     service: ServiceWeek | None = None,
     generated_at: datetime | None = None,
 ) -> WeeklyReportData:
     """The report of one ISO week (default: the week of the last draw) from a warehouse connection.
 
-    Week hot/cold: the week's draws against each number's long-run frequency up to the week's end
-    (the engine's hot/cold over the last N draws, N = the week's draw count). Computing hot/cold
-    over the week's window alone would compare the week with itself and give z = 0 everywhere.
+    Week hot/cold: the engine's hot/cold over the last N draws up to the week's end, N = the week's
+    draw count: the week's counts against the fair expectation, with exact tails. The back-test is
+    worded by :func:`lottery.backtest.judge_backtest`, the function the API's metrics use.
     """
     version = data_version(con, game)
     full = compute_full(con, game, StatsFilter(), version)
@@ -136,11 +136,10 @@ def build_report_data(
         week_start = full.last_draw.draw_date
     week_start, week_end = week_of(week_start)
     draws = draw_page(con, game, version, date_from=week_start, date_to=week_end, limit=100).draws
-    hot: list[HotColdNumber] = []
-    cold: list[HotColdNumber] = []
+    week_hot_cold = None
     if draws:
         upto = compute_full(con, game, StatsFilter(date_to=week_end), version, hot_n=len(draws))
-        hot, cold = upto.hot_cold.hot, upto.hot_cold.cold
+        week_hot_cold = upto.hot_cold
     return WeeklyReportData(
         game=game.value,
         week_start=week_start,
@@ -148,12 +147,12 @@ def build_report_data(
         generated_at=generated_at or datetime.now(UTC),
         data_version=version,
         draws=draws,
-        week_hot=hot,
-        week_cold=cold,
+        week_hot_cold=week_hot_cold,
         numbers=full.numbers,
         longest_gaps=longest_gaps(full.numbers),
         randomness=full.randomness,
         backtest=list(backtest),
+        backtest_verdict=judge_backtest(game, backtest) if backtest else None,
         service=service,
         draw_count=full.draw_count,
     )
@@ -197,13 +196,6 @@ def some_number_tail(game: str, gap: int) -> float:
     return 1 - (1 - gap_tail(game, gap)) ** era.numbers_max
 
 
-def count_tail(game: str, draws: int, count: int, *, upper: bool) -> float:
-    """Exact P(count >= ``count``) (``upper``) or P(count <= ``count``) of one number in fair draws."""
-    p = _draw_probability(game)
-    ks = range(count, draws + 1) if upper else range(0, min(count, draws) + 1)
-    return sum(math.comb(draws, j) * p**j * (1 - p) ** (draws - j) for j in ks)
-
-
 def tier_odds(game: str, draw_date: date, pattern: str | None) -> float | None:
     """Exact probability that one random ticket wins the main tier ``pattern`` on ``draw_date``."""
     era = era_on(Game(game), DrawKind.MAIN, draw_date)
@@ -215,45 +207,9 @@ def tier_odds(game: str, draw_date: date, pattern: str | None) -> float | None:
     return None
 
 
-def backtest_threshold(lines: Sequence[BacktestLine]) -> float:
-    """The p-value below which a strategy's difference counts: 0.05 split over the strategies tested."""
-    return ALPHA / max(len(lines), 1)
-
-
-def backtest_conclusion(lines: Sequence[BacktestLine]) -> str:
-    """One sentence: does any strategy beat random tickets? Only a p-value can say so."""
-    if not lines:
-        return "No back-test this week."
-    threshold = backtest_threshold(lines)
-    split = f"0.05 split over {len(lines)} strategies tested" if len(lines) > 1 else "0.05"
-    better = [
-        b for b in lines if b.main_p_value < threshold and b.mean_main_matches > b.expected_main_matches
-    ]
-    worse = [
-        b for b in lines if b.main_p_value < threshold and b.mean_main_matches <= b.expected_main_matches
-    ]
-    if not better and not worse:
-        return (
-            f"No strategy beats random tickets: no p-value is below {threshold:.3g} ({split}), so every "
-            "difference from the expectation for random tickets is within chance."
-        )
-    parts = []
-    if better:
-        names = ", ".join(b.strategy for b in better)
-        parts.append(
-            f"{names}: more matches than random tickets with p below {threshold:.3g} ({split}). Lotteries "
-            "are random, so this is most likely chance or a flaw in the back-test: check it on later draws "
-            "before reading anything into it."
-        )
-    if worse:
-        names = ", ".join(b.strategy for b in worse)
-        parts.append(
-            f"{names}: fewer matches than random tickets with p below {threshold:.3g}; no choice of "
-            "numbers changes the odds, so this too is chance or a flaw in the back-test."
-        )
-    if len(better) + len(worse) < len(lines):
-        parts.append("No other strategy differs from random tickets by more than chance.")
-    return " ".join(parts)
+def backtest_conclusion(data: WeeklyReportData) -> str:
+    """The back-test's conclusion as :func:`lottery.backtest.judge_backtest` words it."""
+    return data.backtest_verdict.conclusion if data.backtest_verdict else "No back-test this week."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,8 +239,9 @@ def _odds(p: float | None) -> str:
     return "—" if not p else f"1 in {1 / p:,.0f}"
 
 
-def _p(value: float) -> str:
-    return f"{value:.3g}"
+def _p(value: float | None) -> str:
+    """A p-value in a table cell: the sentences' rounding, without the ``p =``."""
+    return p_text(value).removeprefix("p = ").removeprefix("p ")
 
 
 def _stamp(moment: datetime) -> str:
@@ -353,12 +310,12 @@ def _md_table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str =
     return out
 
 
-def _md_hot_cold(game: str, draws: int, rows: Sequence[HotColdNumber], *, upper: bool) -> str:
+def _md_hot_cold(rows: Sequence[HotColdNumber], *, upper: bool) -> str:
     sign = "≥" if upper else "≤"
+    if not rows:
+        return "none can be called with so few draws"
     return ", ".join(
-        f"{h.number} ({h.recent_count}×, z {h.z:+.2f}, "
-        f"P({sign}) {_pct(count_tail(game, draws, h.recent_count, upper=upper))})"
-        for h in rows
+        f"{h.number} ({h.recent_count}×, z {h.z:+.2f}, P({sign}) {_pct(h.tail_probability)})" for h in rows
     )
 
 
@@ -384,15 +341,15 @@ def render_markdown(data: WeeklyReportData) -> str:
             )
     else:
         lines.append("- no draw this week")
-    if data.week_hot or data.week_cold:
-        n = len(data.draws)
+    if data.week_hot_cold is not None:
+        n = data.week_hot_cold.last_n
         lines += [
             "",
-            f"### Hot and cold this week ({n} draw{'s' if n != 1 else ''}, against long-run frequency)",
+            f"### Hot and cold this week ({n} draw{'s' if n != 1 else ''}, against fair draws)",
             "",
-            f"- hot: {_md_hot_cold(game, n, data.week_hot, upper=True)}",
-            f"- cold: {_md_hot_cold(game, n, data.week_cold, upper=False)}",
-            f"- {_hot_cold_caveat(game, n)}",
+            f"- hot: {_md_hot_cold(data.week_hot, upper=True)}",
+            f"- cold: {_md_hot_cold(data.week_cold, upper=False)}",
+            f"- {_hot_cold_caveat(data.week_hot_cold)}",
         ]
     if data.longest_gaps:
         eg, p95 = expected_gap(game), gap_percentile(game)
@@ -422,25 +379,30 @@ def render_markdown(data: WeeklyReportData) -> str:
         ),
     ]  # fmt: skip
     if data.backtest:
+        bonus = BONUS_NAMES[game]
         lines += [
             "",
             "### Back-test: strategies against random tickets",
             "",
             *_md_table(
-                ["strategy", "targets", "tickets", "mean main matches", "expected (random)", "95 % CI",
-                 "p-value", "any prize", "expected any prize"],
+                ["strategy", "targets", "main matches (random)", "p", f"{bonus} (random)", "p",
+                 "any prize (random)", "p"],
                 [
-                    [b.strategy, f"{b.targets:,}", f"{b.tickets:,}", f"{b.mean_main_matches:.4f}",
-                     f"{b.expected_main_matches:.4f}", f"{b.main_ci_low:.4f} – {b.main_ci_high:.4f}",
-                     _p(b.main_p_value), _pct(b.any_prize_rate, 2), _pct(b.expected_any_prize_rate, 2)]
+                    [b.strategy.value, f"{b.targets:,}",
+                     f"{b.mean_main_matches:.4f} ({b.expected_main_matches:.4f})", _p(b.main_p_value),
+                     f"{b.mean_bonus_matches:.4f} ({b.expected_bonus_matches:.4f})", _p(b.bonus_p_value),
+                     f"{_pct(b.any_prize_rate, 2)} ({_pct(b.expected_any_prize_rate, 2)})",
+                     _p(b.any_prize_p_value)]
                     for b in data.backtest
                 ],
             ),
             "",
-            backtest_conclusion(data.backtest),
+            backtest_conclusion(data),
+            "",
+            _cutoff_sentence(data),
         ]  # fmt: skip
     else:
-        lines += ["", "### Back-test", "", backtest_conclusion(data.backtest)]
+        lines += ["", "### Back-test", "", backtest_conclusion(data)]
     if data.service is not None:
         s = data.service
         lines += [
@@ -537,19 +499,20 @@ def backtest_chart(data: WeeklyReportData) -> bytes:
     lines = data.backtest
     xs = list(range(len(lines)))
     means = [b.mean_main_matches for b in lines]
+    low = [b.main_ci_low if b.main_ci_low is not None else b.mean_main_matches for b in lines]
+    high = [b.main_ci_high if b.main_ci_high is not None else b.mean_main_matches for b in lines]
     err = [
-        [max(b.mean_main_matches - b.main_ci_low, 0) for b in lines],
-        [max(b.main_ci_high - b.mean_main_matches, 0) for b in lines],
+        [max(b.mean_main_matches - lo, 0) for b, lo in zip(lines, low, strict=True)],
+        [max(hi - b.mean_main_matches, 0) for b, hi in zip(lines, high, strict=True)],
     ]
     ax.errorbar(xs, means, yerr=err, fmt="o", color="#3b6fb6", capsize=6, markersize=7,
                 label="mean main matches, 95 % CI")  # fmt: skip
     for i, b in enumerate(lines):
         ax.hlines(b.expected_main_matches, i - 0.35, i + 0.35, color="#d62728", linewidth=2,
                   label="expected for random tickets" if i == 0 else None)  # fmt: skip
-    ax.set_xticks(xs, [b.strategy for b in lines])
+    ax.set_xticks(xs, [b.strategy.value for b in lines])
     ax.set_xlim(-0.6, len(lines) - 0.4)
-    values = [b.main_ci_low for b in lines] + [b.main_ci_high for b in lines]
-    values += [b.expected_main_matches for b in lines]
+    values = [*low, *high, *(b.expected_main_matches for b in lines)]
     span = max(values) - min(values) or 0.01
     ax.set_ylim(min(values) - 0.3 * span, max(values) + 0.45 * span)
     ax.set_ylabel("main numbers matched per ticket")
@@ -705,33 +668,47 @@ def _draw_html(game: str, draw: DrawRecord) -> str:
     return "".join(parts)
 
 
-def _hot_cold_caveat(game: str, draws: int) -> str:
-    """What a week's z-scores can and cannot say."""
-    text = (
-        "P is the exact probability, under fair draws, that a number comes out at least (hot) or at most "
-        f"(cold) this often; of the {current_era(Game(game)).numbers_max} numbers, up to about 1 in 20 "
-        "shows P below 5 % by chance."
-    )
-    if draws < 10:
+def _hot_cold_caveat(hc: HotCold) -> str:
+    """What the week's figures can and cannot say, every number computed from the same window."""
+    n = hc.last_n
+    fair = hc.hot[0].fair_expected if hc.hot else (hc.cold[0].fair_expected if hc.cold else None)
+    text = hc.note
+    if fair is not None and n < 10:
+        p = fair / n
+        z_once = (1 - fair) / ((n * p * (1 - p)) ** 0.5)
         text += (
-            f" With {draws} draw{'s' if draws != 1 else ''}, z is far from normal (any number drawn once "
-            "scores z ≈ +3), so read P, not z."
+            f" With {n} draw{'s' if n != 1 else ''}, z is far from normal (a number drawn once scores "
+            f"z = {z_once:+.1f}): read P, not z."
         )
-    return text + " None of it predicts the next draw."
+    return text
 
 
-def _hot_cold_rows(game: str, draws: int, rows: Sequence[HotColdNumber], *, upper: bool) -> list[list[str]]:
+def _hot_cold_rows(rows: Sequence[HotColdNumber]) -> list[list[str]]:
     return [
         [
             str(h.number),
             str(h.recent_count),
-            f"{h.recent_expected:.2f}",
             f"{h.fair_expected:.2f}",
             f"{h.z:+.2f}",
-            _pct(count_tail(game, draws, h.recent_count, upper=upper)),
+            _pct(h.tail_probability),
         ]
         for h in rows
     ]
+
+
+def _ci(low: float | None, high: float | None) -> str:
+    return f"{_num(low, '.4f')} – {_num(high, '.4f')}"
+
+
+def _cutoff_sentence(data: WeeklyReportData) -> str:
+    v = data.backtest_verdict
+    if v is None:
+        return ""
+    return (
+        "Every p-value above is two-sided, against the exact expectation for random tickets. The "
+        f"{v.comparisons} comparisons (3 measures x {len(data.backtest)} strategies) are judged together: "
+        f"a difference stands out only below 0.05 / {v.comparisons} = {cutoff_text(v.cutoff)}."
+    )
 
 
 def render_html(data: WeeklyReportData) -> str:
@@ -763,20 +740,15 @@ def render_html(data: WeeklyReportData) -> str:
     out.append("</section>")
 
     # Hot and cold
-    if data.week_hot or data.week_cold:
-        header = ["number", "this week", "expected, long-run", "expected, fair", "z"]
-        n = len(data.draws)
-        hot_rows = _hot_cold_rows(game, n, data.week_hot, upper=True)
-        cold_rows = _hot_cold_rows(game, n, data.week_cold, upper=False)
+    if data.week_hot_cold is not None:
+        header = ["number", "this week", "expected, fair", "z"]
+        hc = data.week_hot_cold
+        hot = _table([*header, "P(≥), fair"], _hot_cold_rows(hc.hot), caption="Hot") if hc.hot else ""
+        cold = _table([*header, "P(≤), fair"], _hot_cold_rows(hc.cold), caption="Cold") if hc.cold else ""
         out += [
             "<section><h2>Hot and cold this week</h2>",
-            '<div class="cols">',
-            f"<div>{_table([*header, 'P(≥), fair'], hot_rows, caption='Hot')}</div>",
-            f"<div>{_table([*header, 'P(≤), fair'], cold_rows, caption='Cold')}</div>",
-            "</div>",
-            f'<p class="note">Counts over the week\'s {n} draw{"s" if n != 1 else ""} against each '
-            "number's long-run frequency (z) and against fair draws (P). "
-            f"{_e(_hot_cold_caveat(game, n))}</p>",
+            f'<div class="cols"><div>{hot}</div><div>{cold}</div></div>' if hot or cold else "",
+            f'<p class="note">{_e(_hot_cold_caveat(hc))}</p>',
             "</section>",
         ]
 
@@ -822,10 +794,10 @@ def render_html(data: WeeklyReportData) -> str:
             "about 1 number in 20 by chance.",
         ),
         _table(
-            ["number", "current gap", "expected", "longest ever", "last drawn", "P(≥), one number",
+            ["number", "current gap", "expected", "longest complete gap", "last drawn", "P(≥), one number",
              "≈ P(≥), any number"],
             [
-                [str(s.number), str(s.current_gap), f"{eg:.1f}", str(s.max_gap),
+                [str(s.number), str(s.current_gap), f"{eg:.1f}", _int(s.max_gap),
                  s.last_drawn.isoformat() if s.last_drawn else "never",
                  _pct(gap_tail(game, s.current_gap), 2), _pct(some_number_tail(game, s.current_gap))]
                 for s in data.longest_gaps
@@ -849,19 +821,24 @@ def render_html(data: WeeklyReportData) -> str:
                 "exact expectation for random tickets.",
             ),
             _table(
-                ["strategy", "targets", "tickets", "mean matches", "random", "95 % CI", "p", "any prize",
-                 "random", "verdict"],
+                ["strategy", "targets", "tickets", "main matches", "random", "95 % CI", "p",
+                 BONUS_NAMES[game], "random", "p", "any prize", "random", "p", "verdict"],
                 [
-                    [b.strategy, f"{b.targets:,}", f"{b.tickets:,}", f"{b.mean_main_matches:.4f}",
-                     f"{b.expected_main_matches:.4f}", f"{b.main_ci_low:.4f} – {b.main_ci_high:.4f}",
-                     _p(b.main_p_value), _pct(b.any_prize_rate, 2), _pct(b.expected_any_prize_rate, 2),
-                     b.verdict]
+                    [b.strategy.value, f"{b.targets:,}", f"{b.tickets:,}", f"{b.mean_main_matches:.4f}",
+                     f"{b.expected_main_matches:.4f}", _ci(b.main_ci_low, b.main_ci_high),
+                     _p(b.main_p_value), f"{b.mean_bonus_matches:.4f}", f"{b.expected_bonus_matches:.4f}",
+                     _p(b.bonus_p_value), _pct(b.any_prize_rate, 2), _pct(b.expected_any_prize_rate, 2),
+                     _p(b.any_prize_p_value), data.backtest_verdict.verdicts[b.strategy]
+                     if data.backtest_verdict else b.verdict]
                     for b in data.backtest
                 ],
-                text_cols=[9],
+                text_cols=[13],
             ),
         ]  # fmt: skip
-    out.append(f"<p><strong>{_e(backtest_conclusion(data.backtest))}</strong></p></section>")
+    out.append(f"<p><strong>{_e(backtest_conclusion(data))}</strong></p>")
+    if data.backtest:
+        out.append(f'<p class="note">{_e(_cutoff_sentence(data))}</p>')
+    out.append("</section>")
 
     # Service
     if data.service is not None:

@@ -69,3 +69,26 @@ stop_private_redis() {
   local pidfile=${LOTOSTATS_PRIVATE_REDIS_PIDFILE:-}
   [ -n "$pidfile" ] && [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
 }
+
+# Debian's chromium for the browser tests (report screenshots): install it where missing and root.
+# Without it the browser tests skip locally and fail under CI=true; this says why up front.
+ensure_chromium() {
+  local binary=${CHROMIUM:-}
+  if [ -z "$binary" ]; then
+    binary=$(command -v chromium || command -v chromium-browser || true)
+  fi
+  if [ -n "$binary" ] && [ -x "$binary" ]; then
+    export CHROMIUM="$binary"
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "chromium is not installed: installing Debian's chromium package (browser tests)"
+    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); then
+      export CHROMIUM=$(command -v chromium)
+      return
+    fi
+    say "could not install chromium with apt-get"
+  fi
+  say "chromium is missing (apt-get install chromium, or set CHROMIUM=/path/to/chromium):" \
+      "the browser tests will $([ "${CI:-}" = true ] && echo fail || echo skip)"
+}

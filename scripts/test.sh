@@ -5,9 +5,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 bootstrap
+say "ruff"
+# One command per line: under `set -e` a failing command on the left of `&&` would not stop the script.
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
 ensure_redis
 trap stop_private_redis EXIT
-say "ruff"
-"$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
+ensure_chromium
 say "pytest"
 "$VENV/bin/pytest" "$@"

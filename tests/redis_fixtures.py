@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.components import missing_component
+
 CACHE_DB = 11  # tests use their own Redis database numbers, flushed around each test
 BROKER_DB = 12
 
@@ -62,7 +64,7 @@ class PrivateRedis:
         """Start it and wait until it answers."""
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.skip("redis-server is not installed: cannot stop and restart a Redis of the test's own")
+            missing_component("redis-server is not installed: cannot stop and restart a private Redis")
         self.proc = subprocess.Popen(
             [
                 binary,

@@ -1,8 +1,8 @@
 """The Redis cache layer: keys, TTLs, hit/miss counters, single-flight fills, warm-up and clean-up.
 
 Keys carry the game's ``data_version``, so new data is never served from an old entry:
-``lotostats:v1:{game}:{kind}:{data_version}:{variant}``. Every entry has a TTL; nothing relies on
-an eviction policy. Hit/miss counters live in Redis per day (``lotostats:v1:metrics:cache:{day}``)
+``lotostats:v2:{game}:{kind}:{data_version}:{variant}``. Every entry has a TTL; nothing relies on
+an eviction policy. Hit/miss counters live in Redis per day (``lotostats:v2:metrics:cache:{day}``)
 so any process can report the hit rate; each API process batches its increments (one write a
 second) instead of adding a round trip to every request.
 
@@ -30,7 +30,7 @@ from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PREFIX = "lotostats:v1"
+PREFIX = "lotostats:v2"  # v2: hot/cold, gaps and chi-square payloads of issue 10
 METRICS_PREFIX = f"{PREFIX}:metrics"
 COUNTER_TTL_S = 100 * 24 * 3600
 

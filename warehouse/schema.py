@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Changes to tables an earlier version created (each idempotent), by the version that made them.
+MIGRATIONS: dict[int, list[str]] = {
+    # v2: max_gap is the longest *complete* gap (None below two appearances); the run before the
+    # first appearance moved to its own column. Rows written before v2 keep gap_before_first NULL,
+    # and their max_gap counted the censored runs too (see warehouse/README.md).
+    2: [
+        "ALTER TABLE number_stats ALTER COLUMN max_gap DROP NOT NULL",
+        "ALTER TABLE number_stats ADD COLUMN IF NOT EXISTS gap_before_first INTEGER",
+    ],
+}
 
 # The three draw tables share one shape so one loader serves them all.
 DRAW_TABLES = {"main": "draws", "loto_6_49": "loto_6_49_draws", "loto_second": "loto_second_draws"}
@@ -113,9 +124,10 @@ DDL = [
         frequency       DOUBLE    NOT NULL,
         expected        DOUBLE    NOT NULL,
         current_gap     INTEGER   NOT NULL,
-        max_gap         INTEGER   NOT NULL,
+        max_gap         INTEGER,
         mean_gap        DOUBLE,
         last_drawn      DATE,
+        gap_before_first INTEGER,
         PRIMARY KEY (game, snapshot_date, scope, ball, number)
     )
     """,
@@ -157,6 +169,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table that is missing and record the schema version once."""
     for statement in DDL:
         con.execute(statement)
-    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
-    if row[0] is None or row[0] < SCHEMA_VERSION:
+    current = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0]
+    if current is not None:
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS.get(version, []):
+                con.execute(statement)
+    if current is None or current < SCHEMA_VERSION:
         con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION])

@@ -78,6 +78,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: da
                     s.max_gap,
                     s.mean_gap,
                     s.last_drawn.isoformat() if s.last_drawn else None,
+                    s.gap_before_first,
                 )
                 for s in stats
             ]
@@ -111,10 +112,12 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: da
                 "max_gap",
                 "mean_gap",
                 "last_drawn",
+                "gap_before_first",
             ],
             ball_rows,
             "?, ?, scope, ball, number::INTEGER, count::INTEGER, eligible_draws::INTEGER, frequency::DOUBLE,"
-            " expected::DOUBLE, current_gap::INTEGER, max_gap::INTEGER, mean_gap::DOUBLE, last_drawn::DATE",
+            " expected::DOUBLE, current_gap::INTEGER, max_gap::INTEGER, mean_gap::DOUBLE, last_drawn::DATE,"
+            " gap_before_first::INTEGER",
             [game.value, snapshot_date],
         )
         con.execute("COMMIT")

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.routes.stats import GameDep, StateDep
 from api.state import AppState, ServiceUnavailableError
+from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game
 from lottery.strategies import Strategy
 from warehouse import cache
@@ -40,6 +41,9 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
         ).fetchall()
     finally:
         cur.close()
+    strategies = [StrategyBacktest.model_validate(json.loads(p)) for _, _, _, _, p in rows]
+    dates = [(d, f, t) for _, d, f, t, _ in rows]
+    judged = judge_backtest(game, strategies)
     manifest = view.manifest
     return {
         "game": game.value,
@@ -62,16 +66,24 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
         "generation": generation_stats(client, days, [s.value for s in Strategy]),
         "backtest": [
             {
-                "strategy": s,
+                **s.model_dump(mode="json"),
                 "run_date": str(d),
                 "first_target": str(f),
                 "last_target": str(t),
-                **json.loads(p),
+                "verdict": judged.verdicts[s.strategy],
+                "significance": judged.significance[s.strategy].model_dump(mode="json"),
             }
-            for s, d, f, t, p in rows
+            for s, (d, f, t) in zip(strategies, dates, strict=True)
         ],
+        "backtest_verdict": {
+            "comparisons": judged.comparisons,
+            "cutoff": judged.cutoff,
+            "conclusion": judged.conclusion,
+        },
         "backtest_note": "Each strategy's mean matches and any-prize rate next to the exact expectation for "
-        "random tickets, with a 95 % interval and a p-value: a lottery is random, so these should agree.",
+        "random tickets, with a 95 % interval and a p-value: a lottery is random, so these should agree. "
+        "Verdicts allow for every comparison made (3 measures x strategies): a difference stands out only "
+        "below 0.05 / comparisons (the cutoff).",
         "service": {
             "uptime_s": round(time.time() - state.started_at, 1),
             "python": platform.python_version(),

@@ -5,14 +5,18 @@ exact; the expectations are the exact ones for fair draws under the rules in for
 (EuroMillions' star pool grew from 9 to 11 to 12: a star only counts as *eligible* in draws where
 it existed). Definitions:
 
-* ``current_gap``: draws of the window after the number's last appearance (``eligible_draws`` when
-  it never appeared); ``max_gap``: the longest run of eligible draws without it, counting the run
-  before its first appearance and the current run; ``mean_gap``: mean number of draws between two
-  consecutive appearances (None below two appearances).
+* Gaps. A gap is a run of eligible draws without the number. ``max_gap`` is the longest *complete*
+  gap, strictly between two consecutive appearances (None below two appearances). The two censored
+  runs are reported apart, since the window cuts them: ``gap_before_first`` (eligible draws before
+  the first appearance; the run may have begun before the window) and ``current_gap`` (draws after
+  the last appearance, still running). A never-drawn number has both equal to ``eligible_draws``.
+  ``mean_gap``: mean draws between two consecutive appearances (None below two appearances).
 * The chi-square statistic treats each draw's k balls as drawn without replacement, so Pearson's
   X^2 behaves like c * chi2(K-1) with c = (K-k)/(K-1); we divide by c. Where the bonus pool
-  changed inside the window, each era contributes its own corrected statistic and K-1 degrees of
-  freedom (the eras are independent sets of draws).
+  changed inside the window, each era contributes its own corrected term and K-1 degrees of
+  freedom (the eras are independent sets of draws): the terms are reported one by one.
+* Hot/cold: each number's count over the last N draws of the window against the fair expectation
+  N*k/K, with its exact binomial tail; see :func:`hot_cold`.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from functools import cache
 from math import comb, sqrt
 
 import numpy as np
-from scipy.stats import chi2
+from scipy.stats import binom, chi2
 
 from lottery.games import DrawKind, Game, eras_of
+from lottery.significance import ALPHA, Level, allowance, judge, p_text
 from lottery.stats.models import (
     Bucket,
     ChiSquare,
+    ChiSquareEra,
     Distribution,
     Distributions,
     DrawOut,
@@ -106,7 +112,8 @@ class BallStats:
     expected: np.ndarray
     last_index: np.ndarray  # -1 when never drawn
     current_gap: np.ndarray
-    max_gap: np.ndarray
+    max_gap: np.ndarray  # longest complete gap; -1 below two appearances
+    gap_before_first: np.ndarray  # censored run before the first appearance
     mean_gap: np.ndarray  # nan below two appearances
 
 
@@ -140,18 +147,22 @@ def ball_counts(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
     count = np.bincount(values.astype(np.intp).ravel(), minlength=top + 1)[1 : top + 1]
     last_index = _last_indices(values, count)
     current_gap = np.where(last_index >= 0, n - 1 - last_index, eligible)
-    nan = np.full(top, np.nan)
-    return BallStats(count, eligible, expected, last_index, current_gap, eligible.copy(), nan)
+    none = np.full(top, -1, dtype=np.int64)
+    return BallStats(
+        count, eligible, expected, last_index, current_gap, none, eligible.copy(), np.full(top, np.nan)
+    )
 
 
 def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
-    """:func:`ball_counts` plus the gaps: longest run without each ball, mean gap between appearances."""
+    """:func:`ball_counts` plus the gaps: longest complete gap, the run before the first appearance,
+    mean gap between appearances."""
     n, k = values.shape
     base = ball_counts(values, pool, top)
     first_eligible = n - base.eligible
     order = np.argsort(values.ravel().astype(np.int16), kind="stable")  # radix sort; keeps draw order
     draw_idx = order // k
-    max_gap = base.eligible.copy()
+    max_gap = np.full(top, -1, dtype=np.int64)
+    gap_before_first = base.eligible.copy()
     mean_gap = np.full(top, np.nan)
     count = base.count
     present = np.flatnonzero(count)
@@ -164,15 +175,20 @@ def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
         np.subtract(draw_idx[1:], draw_idx[:-1], out=gaps[:-1])
         gaps -= 1
         gaps[ends] = -1  # no gap across two balls' groups (nor after the last)
-        internal_max = np.maximum.reduceat(gaps, starts)
-        leading = first - first_eligible[present]
-        trailing = n - 1 - last
-        max_gap[present] = np.maximum(np.maximum(internal_max, leading), trailing)
+        max_gap[present] = np.maximum.reduceat(gaps, starts)  # -1 for a single appearance
+        gap_before_first[present] = first - first_eligible[present]
         c = count[present]
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_gap[present] = np.where(c >= 2, (last - first - (c - 1)) / (c - 1), np.nan)
     return BallStats(
-        count, base.eligible, base.expected, base.last_index, base.current_gap, max_gap, mean_gap
+        count,
+        base.eligible,
+        base.expected,
+        base.last_index,
+        base.current_gap,
+        max_gap,
+        gap_before_first,
+        mean_gap,
     )
 
 
@@ -195,7 +211,8 @@ def _full_numbers(ds: DrawSet, st: BallStats) -> list[NumberStat]:
             **q.model_dump(),
             eligible_draws=int(st.eligible[i]),
             expected=float(st.expected[i]),
-            max_gap=int(st.max_gap[i]),
+            max_gap=int(st.max_gap[i]) if st.max_gap[i] >= 0 else None,
+            gap_before_first=int(st.gap_before_first[i]),
             mean_gap=None if np.isnan(st.mean_gap[i]) else float(st.mean_gap[i]),
         )
         for i, q in enumerate(_quick_numbers(ds, st))
@@ -206,35 +223,98 @@ def _full_numbers(ds: DrawSet, st: BallStats) -> list[NumberStat]:
 # Hot and cold
 
 
-def hot_cold(values: np.ndarray, st: BallStats, top_ball: int, last_n: int, shown: int = 5) -> HotCold:
-    """The ``shown`` most and least over-represented numbers of the last N draws (by z-score)."""
+def _crossing_share(m: int, p: float, *, upper: bool) -> tuple[float, bool]:
+    """P(one number crosses the line) in ``m`` fair draws, and whether any count can cross it."""
+    counts = np.arange(m + 1)
+    tails = binom.sf(counts - 1, m, p) if upper else binom.cdf(counts, m, p)
+    crossing = tails <= ALPHA
+    if not crossing.any():
+        return 0.0, False
+    # The counts whose tail is at most the line form one run at the end (hot) or start (cold).
+    return float(binom.pmf(counts[crossing], m, p).sum()), True
+
+
+def _side_text(side: str, crossing: int, expected: float, possible: bool, m: int, reach: float) -> str:
+    if not possible:
+        return (
+            f"{m} draws are too few to call any number {side}: even the most extreme count has a "
+            f"probability of {reach:.2f} in fair draws, above the {ALPHA:g} line"
+        )
+    are = "number is" if crossing == 1 else "numbers are"
+    return f"{crossing} {are} {side} (about {expected:.1f} expected by chance)"
+
+
+def hot_cold(values: np.ndarray, top_ball: int, last_n: int, shown: int = 5) -> HotCold:
+    """Hot and cold numbers of the last ``last_n`` draws, against the fair expectation.
+
+    In a fair draw of k balls out of K, a given number comes out with probability p = k/K, independently
+    from draw to draw, so its count over m draws is Binomial(m, p) exactly. A number is hot when
+    P(count >= its count) <= 0.05 and cold when P(count <= its count) <= 0.05; the expected number of
+    hot (cold) numbers in fair draws is K x P(one number crosses), computed for this m. The lists
+    show the ``shown`` smallest tails of each side; a side that no count can reach with m draws
+    (cold below 29 EuroMillions draws: even a count of 0 is likelier than 5 %) is empty, and the
+    note says why. The smallest tail of all is judged by the one significance rule among 2K tests.
+    """
     n, k = values.shape
     m = min(last_n, n)
+    p = k / top_ball
     recent = np.bincount(values[n - m :].ravel(), minlength=top_ball + 1)[1:]
-    p_long = np.divide(st.count, st.eligible, out=np.zeros(top_ball), where=st.eligible > 0)
-    expected = m * p_long
-    sd = np.sqrt(m * p_long * (1 - p_long))
-    z = np.divide(recent - expected, sd, out=np.zeros(top_ball), where=sd > 0)
-    fair = m * k / top_ball
-    rows = [
-        HotColdNumber(
+    fair = m * p
+    sd = sqrt(m * p * (1 - p))
+    z = (recent - fair) / sd if sd > 0 else np.zeros(top_ball)
+    upper = binom.sf(recent - 1, m, p)  # P(X >= count)
+    lower = binom.cdf(recent, m, p)  # P(X <= count)
+    hot_share, hot_possible = _crossing_share(m, p, upper=True)
+    cold_share, cold_possible = _crossing_share(m, p, upper=False)
+
+    def row(i: int, tail: float) -> HotColdNumber:
+        return HotColdNumber(
             number=i + 1,
             recent_count=int(recent[i]),
-            recent_expected=float(expected[i]),
             fair_expected=float(fair),
             z=float(z[i]),
+            tail_probability=float(tail),
+            crosses_line=bool(tail <= ALPHA),
         )
-        for i in range(top_ball)
+
+    numbers = np.arange(top_ball)
+    hot_order = np.lexsort((numbers, -recent, upper))[:shown] if hot_possible else []
+    cold_order = np.lexsort((numbers, recent, lower))[:shown] if cold_possible else []
+    hot_crossing = int(np.sum(upper <= ALPHA))
+    cold_crossing = int(np.sum(lower <= ALPHA))
+    expected_hot, expected_cold = top_ball * hot_share, top_ball * cold_share
+    sig = judge(float(min(upper.min(), lower.min())), 2 * top_ball)
+    sides = [
+        _side_text("hot", hot_crossing, expected_hot, hot_possible, m, float(p**m)),
+        _side_text("cold", cold_crossing, expected_cold, cold_possible, m, float((1 - p) ** m)),
     ]
-    by_z = sorted(rows, key=lambda r: (-r.z, r.number))
+    if sig.level is Level.NONE:
+        verdict = "no number's tail is below 0.05"
+    else:
+        verdict = f"the smallest tail is {p_text(sig.p_value)}, {allowance(sig)}"
+    note = (
+        f"Counts over the last {m} draws against the fair expectation of {fair:.2f} each "
+        f"(exact binomial tails, line at {ALPHA:g}): {sides[0]}; {sides[1]}; {verdict}. "
+        "Draws have no memory: none of this predicts the next draw."
+    )
+    if not hot_possible and not cold_possible:
+        note = (
+            f"{m} draw{'s are' if m != 1 else ' is'} too few to call any number hot or cold: no count can be "
+            f"rarer than {ALPHA:g} in fair draws. Draws have no memory: none of this predicts the next draw."
+        )
     return HotCold(
         last_n=m,
-        hot=by_z[:shown],
-        cold=sorted(rows, key=lambda r: (r.z, r.number))[:shown],
-        note=(
-            f"Counts over the last {m} draws against each number's long-run frequency. In fair draws "
-            "about 1 number in 20 shows |z| > 2 by chance; this does not predict the next draw."
-        ),
+        line=ALPHA,
+        hot=[row(int(i), upper[i]) for i in hot_order],
+        cold=[row(int(i), lower[i]) for i in cold_order],
+        hot_crossing=hot_crossing,
+        cold_crossing=cold_crossing,
+        expected_hot_by_chance=expected_hot,
+        expected_cold_by_chance=expected_cold,
+        hot_possible=hot_possible,
+        cold_possible=cold_possible,
+        significance=sig,
+        note=note,
     )
 
 
@@ -384,8 +464,12 @@ def distributions(ds: DrawSet, pool: int) -> Distributions:
     )
     consecutive = [comb(k - 1, j) * comb(pool - k + 1, k - j) / comb(pool, k) for j in range(k)]
     consecutive_d = _histogram(np.bitwise_count(mask & (mask >> np.uint64(1))), range(k), consecutive)
-    repeats_d = _histogram(
-        np.bitwise_count(mask[1:] & mask[:-1]), counts_of, [_hypergeom(pool, k, k, j) for j in counts_of]
+    repeats_d = (
+        _histogram(
+            np.bitwise_count(mask[1:] & mask[:-1]), counts_of, [_hypergeom(pool, k, k, j) for j in counts_of]
+        )
+        if n >= 2
+        else None
     )
 
     sums = ds.numbers.sum(axis=1)
@@ -444,43 +528,64 @@ def distributions(ds: DrawSet, pool: int) -> Distributions:
 # Randomness
 
 
-def chi_square(values: np.ndarray, pool: np.ndarray) -> ChiSquare:
-    """Pearson's chi-square of ball counts against uniform, per era of the pool, corrected."""
+def chi_square(values: np.ndarray, pool: np.ndarray, dates: np.ndarray, comparisons: int = 2) -> ChiSquare:
+    """Pearson's chi-square of ball counts against uniform, one corrected term per era of the pool.
+
+    ``comparisons``: the tests of the page judged together (numbers and bonus balls: 2).
+    """
     k = values.shape[1]
-    raw = corrected = 0.0
-    df = 0
-    min_expected = float("inf")
+    eras: list[ChiSquareEra] = []
     sizes = np.unique(pool)
     for size in sizes:
         size = int(size)
-        rows = values if len(sizes) == 1 else values[pool == size]
-        observed = np.bincount(rows.ravel(), minlength=size + 1)[1 : size + 1]
+        rows = np.flatnonzero(pool == size)
+        era_values = values if len(sizes) == 1 else values[rows]
+        observed = np.bincount(era_values.ravel(), minlength=size + 1)[1 : size + 1]
         expected = len(rows) * k / size
         x2 = float(np.sum((observed - expected) ** 2) / expected)
         c = (size - k) / (size - 1)
-        raw += x2
-        corrected += x2 / c
-        df += size - 1
-        min_expected = min(min_expected, expected)
+        eras.append(
+            ChiSquareEra(
+                first_date=_as_date(dates[rows[0]]),
+                last_date=_as_date(dates[rows[-1]]),
+                pool=size,
+                draws=len(rows),
+                statistic=x2,
+                correction=c,
+                corrected_statistic=x2 / c,
+                df=size - 1,
+                min_expected=expected,
+            )
+        )
+    corrected = sum(e.corrected_statistic for e in eras)
+    df = sum(e.df for e in eras)
+    min_expected = min((e.min_expected for e in eras), default=0.0)
     p = float(chi2.sf(corrected, df)) if df else 1.0
-    if p < 0.001:
-        verdict = f"Counts depart from uniform far more than chance allows (p = {p:.2g})."
-    elif p < 0.01:
+    sig = judge(p, comparisons)
+    if sig.level is Level.NONE:
+        verdict = f"Consistent with fair draws ({p_text(p)})."
+    elif sig.level is Level.NOMINAL:
         verdict = (
-            f"Counts depart from uniform more than chance usually allows (p = {p:.2g}); with many windows "
-            "tested, about 1 in 100 fair ones shows this: check on new draws before reading anything into it."
+            f"Counts depart from uniform at the 5 % level ({p_text(p)}), {allowance(sig)}; and across the "
+            "many windows one can look at, about 1 fair window in 20 shows this: check on new draws before "
+            "reading anything into it."
         )
     else:
-        verdict = f"Consistent with fair draws (p = {p:.2g})."
+        verdict = (
+            f"Counts depart from uniform beyond chance ({p_text(p)}, {allowance(sig)}): check the data "
+            "(a missing or duplicated draw) before suspecting the draws."
+        )
     if min_expected < POISSON_NOISE_BELOW:
         verdict += f" Expected counts are small (min {min_expected:.1f}), so the p-value is approximate."
     return ChiSquare(
-        statistic=raw,
-        correction=raw / corrected if corrected else 1.0,
+        statistic=sum(e.statistic for e in eras),
+        correction=eras[0].correction if len(eras) == 1 else None,
         corrected_statistic=corrected,
         df=df,
         p_value=p,
-        min_expected=min_expected if df else 0.0,
+        min_expected=min_expected,
+        eras=eras,
+        significance=sig,
         verdict=verdict,
     )
 
@@ -510,7 +615,7 @@ def quick_stats(ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: 
         **_window(ds, filters, data_version),
         numbers=_quick_numbers(ds, numbers),
         bonus=_quick_numbers(ds, bonus),
-        hot_cold=hot_cold(ds.numbers, numbers, pool, hot_n),
+        hot_cold=hot_cold(ds.numbers, pool, hot_n),
     )
 
 
@@ -533,8 +638,9 @@ def full_stats(
         bonus=_full_numbers(ds, bonus),
         pairs=pairs(ds, pool, bonus_pool, top_n, triplets_n),
         distributions=distributions(ds, pool),
-        hot_cold=hot_cold(ds.numbers, numbers, pool, hot_n),
+        hot_cold=hot_cold(ds.numbers, pool, hot_n),
         randomness=Randomness(
-            numbers=chi_square(ds.numbers, np.full(ds.size, pool)), bonus=chi_square(ds.bonus, bonus_pool)
+            numbers=chi_square(ds.numbers, np.full(ds.size, pool), ds.dates),
+            bonus=chi_square(ds.bonus, bonus_pool, ds.dates),
         ),
     )

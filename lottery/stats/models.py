@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from lottery.games import Game
+from lottery.significance import Significance
 
 
 class StatsError(ValueError):
@@ -129,26 +130,52 @@ class NumberStat(QuickNumberStat):
 
     eligible_draws: int = Field(description="draws of the window in which the number existed")
     expected: float = Field(description="expected count under fair draws")
-    max_gap: int = Field(description="longest run of eligible draws without it (incl. current run)")
+    max_gap: int | None = Field(
+        description="longest complete gap: draws strictly between two consecutive appearances "
+        "(None below two appearances); the censored runs are gap_before_first and current_gap"
+    )
+    gap_before_first: int = Field(
+        description="eligible draws of the window before its first appearance (censored: the run may have "
+        "begun before the window; eligible_draws if never drawn)"
+    )
     mean_gap: float | None = Field(description="mean draws between two appearances (None if < 2)")
 
 
 class HotColdNumber(BaseModel):
-    """A number's last-N count against its long-run frequency."""
+    """A number's count over the last N draws against the fair expectation, with its exact tail."""
 
     number: int
     recent_count: int
-    recent_expected: float = Field(description="last_n x long-run frequency")
-    fair_expected: float = Field(description="last_n x the fair probability")
-    z: float = Field(description="(recent_count - recent_expected) / binomial sd")
+    fair_expected: float = Field(description="last_n x k/K: the expected count in fair draws")
+    z: float = Field(description="(recent_count - fair_expected) / binomial sd of fair draws")
+    tail_probability: float = Field(
+        description="exact binomial P(count >= recent_count) for hot numbers, P(count <= recent_count) for "
+        "cold ones, in fair draws"
+    )
+    crosses_line: bool = Field(description="tail_probability <= line (0.05)")
 
 
 class HotCold(BaseModel):
-    """Top and bottom numbers of the last N draws; |z| < 2 is ordinary noise."""
+    """Numbers whose count over the last N draws of the window is far from the fair expectation.
 
-    last_n: int
-    hot: list[HotColdNumber]
-    cold: list[HotColdNumber]
+    Exact binomial tails (a given number is in a fair draw with probability k/K, independently from
+    draw to draw). ``expected_*_by_chance`` is how many numbers cross the line on each side in fair
+    draws of this length, computed for this window; a side no count can reach is empty and says so.
+    """
+
+    last_n: int = Field(description="draws looked at: the last N of the window")
+    line: float = Field(description="a number is hot (cold) when its upper (lower) tail is at most this")
+    hot: list[HotColdNumber] = Field(description="smallest upper tails first (empty if no count can cross)")
+    cold: list[HotColdNumber] = Field(description="smallest lower tails first (empty if no count can cross)")
+    hot_crossing: int = Field(description="numbers whose upper tail is at most the line")
+    cold_crossing: int = Field(description="numbers whose lower tail is at most the line")
+    expected_hot_by_chance: float = Field(description="expected hot_crossing in fair draws of this length")
+    expected_cold_by_chance: float = Field(description="expected cold_crossing in fair draws of this length")
+    hot_possible: bool = Field(description="whether any count over last_n draws can cross the hot line")
+    cold_possible: bool = Field(description="whether any count over last_n draws can cross the cold line")
+    significance: Significance = Field(
+        description="the smallest tail of all numbers, judged among 2 x K comparisons (both sides)"
+    )
     note: str
 
 
@@ -211,18 +238,38 @@ class Distributions(BaseModel):
     sum: Distribution
     consecutive_pairs: Distribution
     decades: Distribution
-    repeats_from_previous: Distribution
+    repeats_from_previous: Distribution | None = Field(
+        description="numbers shared with the previous draw of the window (None below two draws)"
+    )
+
+
+class ChiSquareEra(BaseModel):
+    """One pool era's term of the chi-square: its own draws, pool size K and correction."""
+
+    first_date: date = Field(description="the era's first draw in the window")
+    last_date: date = Field(description="the era's last draw in the window")
+    pool: int = Field(description="K: balls in the pool in this era")
+    draws: int
+    statistic: float = Field(description="Pearson's X^2 of this era's counts")
+    correction: float = Field(description="c = (K-k)/(K-1)")
+    corrected_statistic: float = Field(description="X^2 / c, distributed as chi2(K-1) in fair draws")
+    df: int = Field(description="K - 1")
+    min_expected: float
 
 
 class ChiSquare(BaseModel):
-    """Pearson's chi-square against uniform, corrected for drawing without replacement."""
+    """Pearson's chi-square against uniform, corrected for drawing without replacement, per pool era."""
 
-    statistic: float = Field(description="Pearson's X^2 as computed")
-    correction: float = Field(description="(K-k)/(K-1); the corrected statistic is X^2 / correction")
-    corrected_statistic: float
-    df: int
+    statistic: float = Field(description="Pearson's X^2, summed over the eras")
+    correction: float | None = Field(
+        description="(K-k)/(K-1) when the window lies in one pool era; None across eras (see eras)"
+    )
+    corrected_statistic: float = Field(description="sum of the eras' corrected statistics")
+    df: int = Field(description="sum of the eras' K - 1")
     p_value: float
     min_expected: float
+    eras: list[ChiSquareEra] = Field(description="one term per pool era of the window")
+    significance: Significance = Field(description="p judged among the 2 tests of the page (numbers, bonus)")
     verdict: str
 
 

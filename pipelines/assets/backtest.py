@@ -6,6 +6,7 @@ import dagster as dg
 
 from lottery.backtest import BacktestConfig, BacktestResult, backtest
 from lottery.games import Game
+from lottery.significance import cutoff_text, p_text
 from lottery.stats.models import StatsFilter
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.resources import Warehouse
@@ -45,10 +46,14 @@ def backtest_markdown(result: BacktestResult) -> str:
     for s in result.strategies:
         lines.append(
             f"| {s.strategy.value} | {s.mean_main_matches:.3f} | {s.expected_main_matches:.3f} | "
-            f"[{num(s.main_ci_low)}, {num(s.main_ci_high)}] | {num(s.main_p_value, '.2g')} | "
+            f"[{num(s.main_ci_low)}, {num(s.main_ci_high)}] | {p_text(s.main_p_value)} | "
             f"{s.any_prize_rate:.2%} | {s.expected_any_prize_rate:.2%} | {s.verdict} |"
         )
-    lines += ["", result.note]
+    lines += ["", result.conclusion, ""]
+    if result.cutoff is not None:
+        cut = cutoff_text(result.cutoff)
+        lines += [f"Cutoff allowing for the {result.comparisons} comparisons: p < {cut}.", ""]
+    lines.append(result.note)
     return "\n".join(lines)
 
 

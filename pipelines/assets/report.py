@@ -1,31 +1,20 @@
 """The weekly report of each game: HTML (charts embedded) and Markdown under REPORTS_DIR."""
 
-import math
-
 import dagster as dg
 import redis
 
-from lottery.backtest import StrategyBacktest
 from lottery.games import Game
 from lottery.strategies import Strategy
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.resources import RedisCache, ReportsStore, Warehouse
-from pipelines.weekly_report import BacktestLine, ServiceWeek, build_report_data, write_report
+from pipelines.weekly_report import ServiceWeek, build_report_data, write_report
 from warehouse import cache
 from warehouse.backtests import latest_backtest
 from warehouse.jobs import generation_stats
 
 REPORT_KEY = dg.AssetKey("weekly_report")
 WEEK_DAYS = 7
-
-
-def backtest_line(s: StrategyBacktest) -> BacktestLine:
-    """A back-test row as the report shows it (a missing interval reads as not a number)."""
-    values = {name: getattr(s, name) for name in BacktestLine.model_fields if name != "strategy"}
-    return BacktestLine(
-        strategy=s.strategy.value, **{k: (math.nan if v is None else v) for k, v in values.items()}
-    )
 
 
 def service_week(client: redis.Redis) -> ServiceWeek:
@@ -69,8 +58,7 @@ def weekly_report(
     metadata: dict[str, object] = {}
     with warehouse.connect() as con:
         for game in Game:
-            lines = [backtest_line(s) for s in latest_backtest(con, game)]
-            data = build_report_data(con, game, backtest=lines, service=service)
+            data = build_report_data(con, game, backtest=latest_backtest(con, game), service=service)
             paths = write_report(data, reports.path)
             metadata[f"{game.value}_html"] = dg.MetadataValue.path(str(paths["html"]))
             metadata[f"{game.value}_report"] = dg.MetadataValue.md(paths["md"].read_text())

@@ -20,7 +20,7 @@ from warehouse.settings import Settings
 def test_keys_carry_game_kind_version_and_variant() -> None:
     """Keys parse back; metrics and lock keys are not cache entries."""
     key = cache.cache_key(Game.LOTO, CacheKind.FULL, "2600-abc", "2025-03")
-    assert key == "lotostats:v1:loto:full:2600-abc:2025-03"
+    assert key == "lotostats:v2:loto:full:2600-abc:2025-03"
     assert cache.parse_key(key) == ("loto", "full", "2600-abc", "2025-03")
     assert cache.parse_key(cache.counters_key(cache.today())) is None
     assert cache.parse_key(key + ":fill") is None

@@ -14,21 +14,23 @@ from lottery.backtest import (
     BacktestConfig,
     BacktestResult,
     MeanTest,
+    StrategyBacktest,
     TargetDraw,
     backtest,
     era_of,
     history_before,
+    judge_backtest,
     mean_test,
     score_grids,
     target_draw,
     target_seed,
     tickets_for,
-    verdict,
     walk_forward,
 )
 from lottery.games import Game, eras_of
 from lottery.stats.engine import DrawSet
 from lottery.strategies import Grid, Strategy
+from tests.backtest.crafted import crafted_row
 
 EM = Game.EUROMILLIONS
 STARS_12 = date(2016, 9, 27)
@@ -348,17 +350,51 @@ def test_mean_test_is_a_t_test_on_the_differences_from_expectation() -> None:
     assert mean_test(np.full(5, 0.7), np.full(5, 0.5)).p_value == 0.0
 
 
+def _crafted(
+    strategy: Strategy, main_p: float | None, bonus_p: float | None = 0.5, any_p: float | None = 0.5
+) -> StrategyBacktest:
+    return crafted_row(EM, strategy, main_p, bonus_p, any_p)
+
+
 def test_verdicts_allow_for_chance_and_many_comparisons() -> None:
-    calm = MeanTest(0.51, 0.5, 0.47, 0.55, 0.41)
-    assert (
-        verdict([("main numbers", calm)], 12)
-        == "no detectable difference from random tickets (main numbers p = 0.41)"
+    """4 strategies x 3 measures: p < 0.05 is said plainly, but only p < 0.05/12 stands out."""
+    calm = [_crafted(s, 0.41) for s in Strategy]
+    judged = judge_backtest(EM, calm)
+    assert (judged.comparisons, judged.cutoff) == (12, pytest.approx(0.05 / 12))
+    assert judged.verdicts[Strategy.RANDOM] == (
+        "no difference from random tickets at the 5 % level (main numbers p = 0.41, stars p = 0.50, "
+        "any prize p = 0.50)"
     )
-    lucky = MeanTest(0.56, 0.5, 0.505, 0.615, 0.02)
-    text = verdict([("main numbers", calm), ("any prize", lucky)], 12)
-    assert text.startswith("more prizes than random tickets (p = 0.02), but 12 comparisons")
+    assert judged.conclusion.startswith("No strategy differs from random tickets on any of the 3 measures")
+    assert "main numbers, stars, any prize" in judged.conclusion
+
+    lucky = [_crafted(Strategy.GAP_BASED, 0.008), *(_crafted(s, 0.41) for s in list(Strategy)[2:])]
+    judged = judge_backtest(EM, lucky)
+    text = judged.verdicts[Strategy.GAP_BASED]
+    assert judged.significance[Strategy.GAP_BASED].level == "nominal"
+    assert text.startswith(
+        "more main numbers than random tickets at the 5 % level (p = 0.008), but 9 comparisons"
+    )
+    assert "p < 0.0056 to stand out" in text
     assert "no evidence of an edge" in text
-    odd = MeanTest(0.4, 0.5, 0.37, 0.43, 1e-5)
-    text = verdict([("main numbers", odd)], 12)
-    assert text.startswith("fewer main numbers than random tickets (p < 0.001), beyond chance")
+    assert "none is below the cutoff 0.0056" in judged.conclusion
+    assert "The other 2 show no difference" in judged.conclusion
+
+    odd = [_crafted(Strategy.RANDOM, 0.3, bonus_p=1e-5)]
+    judged = judge_backtest(EM, odd)
+    assert judged.significance[Strategy.RANDOM].level == "beyond_chance"
+    text = judged.verdicts[Strategy.RANDOM]
+    assert text.startswith("fewer stars than random tickets at the 5 % level (p < 0.001), below 0.017")
     assert "check the data and the code" in text
+
+    untested = judge_backtest(EM, [_crafted(Strategy.RANDOM, None, None, None)])
+    assert untested.verdicts[Strategy.RANDOM].startswith("too few targets")
+    assert untested.conclusion.startswith("Too few targets")
+
+
+def test_a_backtest_carries_the_verdicts_of_judge_backtest(em_default: BacktestResult) -> None:
+    """The stored verdicts are judge_backtest's, whatever was computed first."""
+    judged = judge_backtest(EM, em_default.strategies)
+    assert {s.strategy: s.verdict for s in em_default.strategies} == judged.verdicts
+    assert (em_default.comparisons, em_default.cutoff) == (12, judged.cutoff)
+    assert em_default.conclusion == judged.conclusion

@@ -166,7 +166,7 @@ def test_broker_down_is_a_503_with_a_clear_message(published: Published, redis_u
         assert "broker" in response.json()["detail"]
         assert "nothing was queued" in response.json()["detail"]
         assert time.monotonic() - started < 15
-    assert not redis.Redis.from_url(redis_url).keys("lotostats:v1:jobs:*")
+    assert not redis.Redis.from_url(redis_url).keys("lotostats:v2:jobs:*")
 
 
 def test_a_task_that_raises_is_a_readable_failure(
@@ -206,11 +206,11 @@ def test_a_worker_killed_mid_task_does_not_leave_the_job_in_progress(
             task_id = r.json()["task_id"]
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and client.hget(
-                f"lotostats:v1:jobs:{task_id}", "state"
+                f"lotostats:v2:jobs:{task_id}", "state"
             ) not in (b"STARTED", b"PROGRESS", b"SUCCESS"):
                 time.sleep(0.001)
             worker.kill()
-            if client.hget(f"lotostats:v1:jobs:{task_id}", "state") != b"SUCCESS":
+            if client.hget(f"lotostats:v2:jobs:{task_id}", "state") != b"SUCCESS":
                 break  # killed mid-task
         else:
             pytest.fail("the worker finished every task before it could be killed")

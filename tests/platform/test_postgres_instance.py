@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import psycopg2
 import pytest
 
+from tests.components import missing_component
 from tests.serving_fixtures import PROJECT_ROOT
 
-psycopg2 = pytest.importorskip("psycopg2")
 PG = os.environ.get("LOTOSTATS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 pytestmark = pytest.mark.slow
 
@@ -26,7 +27,7 @@ def pg_database() -> Iterator[str]:
     try:
         admin = psycopg2.connect(PG, connect_timeout=3)
     except psycopg2.OperationalError as exc:
-        pytest.skip(
+        missing_component(
             f"no PostgreSQL answers at {PG} ({str(exc).strip()}): set LOTOSTATS_TEST_PG to run this test"
         )
     admin.autocommit = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import re
@@ -16,11 +17,12 @@ import duckdb
 import matplotlib.image as mpimg
 import pytest
 
+from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game, current_era
 from lottery.stats.models import StatsFilter
+from lottery.strategies import Strategy
 from pipelines import weekly_report as wr
 from pipelines.weekly_report import (
-    BacktestLine,
     ServiceWeek,
     WeeklyReportData,
     backtest_conclusion,
@@ -30,6 +32,7 @@ from pipelines.weekly_report import (
     render_markdown,
     write_report,
 )
+from tests.backtest.crafted import crafted_row
 from tests.conftest import ShippedWarehouse
 from warehouse.draw_queries import draw_page
 from warehouse.statistics import compute_full, data_version
@@ -47,25 +50,16 @@ def random_ticket_figures(game: Game) -> tuple[float, float]:
     return mean, sum(era.tier_probability(t) for t in era.tiers)
 
 
-def backtest_lines(game: Game) -> list[BacktestLine]:
-    """A hand-made back-test: three strategies, none significantly different from random tickets."""
-    mean, rate = random_ticket_figures(game)
-    rows = [("frequency_based", 0.0031, 0.33), ("gap_based", -0.0042, 0.19), ("random", 0.0, 0.98)]
+def backtest_lines(game: Game) -> list[StrategyBacktest]:
+    """A hand-made back-test: three strategies, no p-value below 0.05."""
+    rows = [
+        (Strategy.FREQUENCY_BASED, 0.0031, 0.33, 0.41, 0.62),
+        (Strategy.GAP_BASED, -0.0042, 0.19, 0.77, 0.28),
+        (Strategy.RANDOM, 0.0, 0.98, 0.55, 0.91),
+    ]
     return [
-        BacktestLine(
-            strategy=name,
-            targets=500,
-            tickets=50_000,
-            mean_main_matches=mean + delta,
-            expected_main_matches=mean,
-            main_ci_low=mean + delta - 0.006,
-            main_ci_high=mean + delta + 0.006,
-            main_p_value=p,
-            any_prize_rate=rate + delta / 10,
-            expected_any_prize_rate=rate,
-            verdict="Within chance of random tickets.",
-        )
-        for name, delta, p in rows
+        crafted_row(game, strategy, main_p, bonus_p, any_p, main_delta=delta)
+        for strategy, delta, main_p, bonus_p, any_p in rows
     ]
 
 
@@ -95,8 +89,7 @@ def em_data(con: duckdb.DuckDBPyConnection) -> WeeklyReportData:
     version = data_version(con, game)
     full = compute_full(con, game, StatsFilter(), version)
     draws = draw_page(con, game, version, date_from=EM_WEEK[0], date_to=EM_WEEK[1]).draws
-    # The week's draws against long-run frequency: hot/cold of the last len(draws) draws up to the
-    # week's end (hot/cold of the week's window alone would compare the week with itself).
+    # The week's draws against fair draws: hot/cold of the last len(draws) draws up to the week's end.
     upto = compute_full(con, game, StatsFilter(date_to=EM_WEEK[1]), version, hot_n=len(draws))
     return WeeklyReportData(
         game="euromillions",
@@ -105,12 +98,12 @@ def em_data(con: duckdb.DuckDBPyConnection) -> WeeklyReportData:
         generated_at=GENERATED,
         data_version=version,
         draws=draws,
-        week_hot=upto.hot_cold.hot,
-        week_cold=upto.hot_cold.cold,
+        week_hot_cold=upto.hot_cold,
         numbers=full.numbers,
         longest_gaps=sorted(full.numbers, key=lambda s: (-s.current_gap, s.number))[:10],
         randomness=full.randomness,
         backtest=backtest_lines(game),
+        backtest_verdict=judge_backtest(game, backtest_lines(game)),
         service=SERVICE,
         draw_count=full.draw_count,
     )
@@ -193,17 +186,32 @@ def test_build_report_data_is_the_warehouse_queries(
     )[:10]
 
 
-def test_week_hot_cold_is_the_weeks_draws_against_long_run(em_data: WeeklyReportData) -> None:
-    drawn = set(em_data.draws[0].numbers)
-    assert {h.number for h in em_data.week_hot} == drawn
-    assert all(h.recent_count == 1 and h.z > 0 for h in em_data.week_hot)
-    assert all(c.recent_count == 0 and c.z < 0 and c.number not in drawn for c in em_data.week_cold)
+def test_week_hot_cold_is_the_weeks_draws_against_fair_draws(em_data: WeeklyReportData) -> None:
+    """One draw in the week: no count can be rarer than 5 % (drawn: 0.1, not drawn: 0.9), so the
+    report names no hot or cold number and says why, with the figures of this week."""
+    hc = em_data.week_hot_cold
+    assert hc is not None
+    assert hc.last_n == len(em_data.draws) == 1
+    assert (hc.hot, hc.cold, hc.hot_possible, hc.cold_possible) == ([], [], False, False)
+    assert hc.note.startswith("1 draw is too few to call any number hot or cold")
 
 
-def test_hot_cold_of_the_week_window_alone_would_say_nothing(con: duckdb.DuckDBPyConnection) -> None:
-    """Why the report does not take hot/cold from the week's own window: z is 0 for every number."""
-    week = compute_full(con, Game.EUROMILLIONS, StatsFilter(date_from=EM_WEEK[0], date_to=EM_WEEK[1]))
-    assert all(h.z == 0 for h in week.hot_cold.hot + week.hot_cold.cold)
+def test_loto_week_hot_cold_has_exact_tails(loto_data: WeeklyReportData) -> None:
+    """Two Loto draws: a number drawn twice would be hot (P = (5/49)^2 < 0.05); drawn once is not."""
+    hc = loto_data.week_hot_cold
+    assert hc is not None
+    assert hc.last_n == 2
+    assert hc.hot_possible
+    assert not hc.cold_possible
+    p = 5 / 49
+    drawn = [n for d in loto_data.draws for n in d.numbers]
+    for h in hc.hot:
+        assert h.recent_count == drawn.count(h.number)
+        assert h.fair_expected == pytest.approx(2 * p)
+        expected_tail = 1 - (1 - p) ** 2 if h.recent_count == 1 else p**2
+        assert h.tail_probability == pytest.approx(expected_tail)
+        assert h.z != 0
+    assert hc.expected_hot_by_chance == pytest.approx(49 * p**2)
 
 
 def test_write_report_files(em_written: dict[str, Path]) -> None:
@@ -259,13 +267,17 @@ def test_html_shows_every_figure_with_its_expectation(
 ) -> None:
     page = em_written["html"].read_text(encoding="utf-8")
     r = em_data.randomness.numbers
-    assert f"<td>{r.p_value:.3g}</td>" in page
+    assert f"<td>{wr._p(r.p_value)}</td>" in page
     assert f"<td>{r.df}</td>" in page
     assert "(1−p)/p = 9.0 draws" in page
     gap = em_data.longest_gaps[0]
     assert f"<td>{gap.number}</td><td>{gap.current_gap}</td><td>9.0</td>" in page
-    assert "<td>0.5000</td><td>0.4971 – 0.5091</td>" in page  # back-test expectation and CI
-    assert "No strategy beats random tickets" in page
+    assert "<td>0.5000</td><td>0.4971 – 0.5091</td><td>0.33</td>" in page  # expectation, CI, p
+    # every measure's p: main numbers, stars, any prize
+    assert "<td>0.3233</td><td>0.3333</td><td>0.41</td>" in page
+    assert "<td>0.62</td>" in page
+    assert "No strategy differs from random tickets on any of the 3 measures tested" in page
+    assert "0.05 / 9 = 0.0056" in page
     assert "<td>12,000</td><td>300</td><td>2</td><td>97.6 %</td>" in page
 
 
@@ -276,15 +288,17 @@ def test_markdown_summary(em_written: dict[str, Path], em_data: WeeklyReportData
     assert "**2026-05-19** (Tue): 2 12 20 38 45 + ★ 2 5 — 5+2: no winner" in text
     r = em_data.randomness
     chi = r.numbers
-    assert f"| numbers | {chi.corrected_statistic:.1f} | {chi.df} | {chi.p_value:.3g} |" in text
-    assert f"{r.bonus.p_value:.3g}" in text
+    assert f"| numbers | {chi.corrected_statistic:.1f} | {chi.df} | {wr._p(chi.p_value)} |" in text
+    assert wr._p(r.bonus.p_value) in text
     mean, rate = random_ticket_figures(Game.EUROMILLIONS)
-    assert f"| frequency_based | 500 | 50,000 | 0.5031 | {mean:.4f} | 0.4971 – 0.5091 | 0.33 |" in text
-    assert f"{100 * rate:.2f} %" in text  # expected any-prize rate for random tickets
-    assert "No strategy beats random tickets: no p-value is below 0.0167" in text
+    assert f"| frequency_based | 500 | 0.5031 ({mean:.4f}) | 0.33 | 0.3233 (0.3333) | 0.41 |" in text
+    assert f"({100 * rate:.2f} %) | 0.62 |" in text  # any prize against random tickets, with its p
+    assert em_data.backtest_verdict is not None
+    assert em_data.backtest_verdict.conclusion in text
+    assert "0.05 / 9 = 0.0056" in text
     assert "hit rate 97.6 %" in text
     assert "generation `gap_based`: 12 runs, 1 failed, 1,200 grids, p50 35 ms, p95 80 ms" in text
-    assert "P(≥) 10.0 %" in text  # the week's hot numbers: exact probability under fair draws
+    assert "1 draw is too few to call any number hot or cold" in text
 
 
 def test_charts_are_pngs(em_data: WeeklyReportData) -> None:
@@ -313,14 +327,14 @@ def test_loto_report(loto_data: WeeklyReportData, tmp_path: Path) -> None:
     assert_self_contained(page)
     text = paths["latest_md"].read_text(encoding="utf-8")
     assert "- **2025-05-14** (Wed): 12 31 34 42 43 + chance 10 — 5+1: no winner" in text
-    assert f"{loto_data.randomness.numbers.p_value:.3g}" in text
+    assert f"| {wr._p(loto_data.randomness.numbers.p_value)} |" in text
     assert "No back-test this week." in text
     assert "expected gap of one number under fair draws: 8.8 draws" in text
 
 
 def test_week_without_draws(con: duckdb.DuckDBPyConnection) -> None:
     data = build_report_data(con, Game.LOTO, date(2025, 8, 6), generated_at=GENERATED)
-    assert (data.week_start, data.draws, data.week_hot) == (date(2025, 8, 4), [], [])
+    assert (data.week_start, data.draws, data.week_hot_cold) == (date(2025, 8, 4), [], None)
     assert "No draw this week." in render_html(data)
     assert "- no draw this week" in render_markdown(data)
 
@@ -360,29 +374,36 @@ def test_write_twice_replaces_latest_atomically(
 
 
 def test_text_is_escaped(em_data: WeeklyReportData) -> None:
-    line = backtest_lines(Game.EUROMILLIONS)[0].model_copy(
-        update={"strategy": "<script>alert('x')</script>", "verdict": 'a "quoted" <b>verdict</b> & more'}
-    )
-    page = render_html(em_data.model_copy(update={"backtest": [line]}))
+    verdict = judge_backtest(Game.EUROMILLIONS, em_data.backtest).model_copy(
+        update={"conclusion": "<script>alert('x')</script>", "verdicts": {
+            Strategy.RANDOM: 'a "quoted" <b>verdict</b> & more',
+            Strategy.GAP_BASED: "", Strategy.FREQUENCY_BASED: ""}}
+    )  # fmt: skip
+    page = render_html(em_data.model_copy(update={"backtest_verdict": verdict}))
     assert "<script" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "a &quot;quoted&quot; &lt;b&gt;verdict&lt;/b&gt; &amp; more" in page
 
 
-def test_backtest_conclusion_only_a_p_value_says_otherwise() -> None:
+def test_backtest_conclusion_is_judge_backtests(em_data: WeeklyReportData) -> None:
+    """The report prints the conclusion of the one function the API uses, whatever the p-values."""
     lines = backtest_lines(Game.EUROMILLIONS)
-    assert backtest_conclusion([]) == "No back-test this week."
-    assert backtest_conclusion(lines).startswith("No strategy beats random tickets")
-    # p = 0.03 passes 0.05 alone but not 0.05 / 3 strategies
+    assert backtest_conclusion(em_data.model_copy(update={"backtest_verdict": None})) == (
+        "No back-test this week."
+    )
+    # p = 0.03 is below 0.05 and said so, but not below 0.05 / 9 comparisons
     nearly = [lines[0].model_copy(update={"main_p_value": 0.03}), *lines[1:]]
-    assert backtest_conclusion(nearly).startswith("No strategy beats random tickets")
-    better = [lines[0].model_copy(update={"main_p_value": 0.001}), *lines[1:]]
-    text = backtest_conclusion(better)
-    assert text.startswith("frequency_based: more matches than random tickets with p below 0.0167")
-    assert "check it on later draws" in text
-    assert text.endswith("No other strategy differs from random tickets by more than chance.")
-    worse = [lines[1].model_copy(update={"main_p_value": 0.001})]
-    assert backtest_conclusion(worse).startswith("gap_based: fewer matches than random tickets")
+    data = em_data.model_copy(
+        update={"backtest": nearly, "backtest_verdict": judge_backtest(Game.EUROMILLIONS, nearly)}
+    )
+    text = backtest_conclusion(data)
+    assert text.startswith(
+        "frequency_based: more main numbers than random tickets at the 5 % level (p = 0.03)"
+    )
+    assert "none is below the cutoff 0.0056" in text
+    assert text in render_markdown(data)
+    assert data.backtest_verdict is not None
+    assert html.escape(data.backtest_verdict.verdicts[Strategy.FREQUENCY_BASED]) in render_html(data)
 
 
 def test_exact_gap_figures() -> None:
@@ -391,6 +412,3 @@ def test_exact_gap_figures() -> None:
     g = wr.gap_percentile("euromillions")
     assert 0.9**g == pytest.approx(0.05)
     assert wr.gap_tail("euromillions", 0) == 1.0
-    assert wr.count_tail("euromillions", 1, 1, upper=True) == pytest.approx(0.1)
-    assert wr.count_tail("euromillions", 2, 0, upper=False) == pytest.approx(0.81)
-    assert wr.count_tail("euromillions", 3, 0, upper=True) == pytest.approx(1.0)

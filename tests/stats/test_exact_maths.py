@@ -44,13 +44,26 @@ def test_sum_distribution_sums_to_one_with_exact_mean_and_variance(pool: int, k:
     assert p[k * (k + 1) // 2] == approx(1 / comb(pool, k))
 
 
-def _one_draw(pool: int, k: int) -> DrawSet:
+def _draws(pool: int, k: int, n: int = 2) -> DrawSet:
+    """``n`` identical draws of balls 1..k (the expected shares do not depend on the draws)."""
     return DrawSet(
         game=Game.EUROMILLIONS,
-        dates=np.array(["2020-01-03"], dtype="datetime64[D]"),
-        numbers=np.arange(1, k + 1, dtype=np.int16).reshape(1, k),
-        bonus=np.array([[1, 2]], dtype=np.int16),
+        dates=np.arange(np.datetime64("2020-01-03"), np.datetime64("2020-01-03") + 7 * n, 7),
+        numbers=np.tile(np.arange(1, k + 1, dtype=np.int16), (n, 1)),
+        bonus=np.tile(np.array([1, 2], dtype=np.int16), (n, 1)),
     )
+
+
+def _one_draw(pool: int, k: int) -> DrawSet:
+    return _draws(pool, k, 1)
+
+
+def test_repeats_from_previous_needs_two_draws() -> None:
+    """With one draw there is no previous draw: the distribution is None, not a row of zeros."""
+    assert distributions(_one_draw(50, 5), 50).repeats_from_previous is None
+    two = distributions(_draws(50, 5, 2), 50).repeats_from_previous
+    assert two is not None
+    assert [b.count for b in two.buckets] == [0, 0, 0, 0, 0, 1]
 
 
 def _consecutive_pairs(c: tuple[int, ...]) -> int:
@@ -62,7 +75,8 @@ def _consecutive_pairs(c: tuple[int, ...]) -> int:
 )
 def test_expected_shares_match_enumeration(pool: int, k: int) -> None:
     """The shares distributions() expects (consecutive pairs, odd, low, repeats, sum) for pool K."""
-    d = distributions(_one_draw(pool, k), pool)
+    d = distributions(_draws(pool, k), pool)
+    assert d.repeats_from_previous is not None
     consecutive = _brute(pool, k, _consecutive_pairs)
     assert [b.expected_share for b in d.consecutive_pairs.buckets] == approx(
         [consecutive.get(j, 0.0) for j in range(k)], abs=1e-15
@@ -98,6 +112,10 @@ def test_expected_consecutive_shares_for_euromillions() -> None:
     assert sum(shares) == approx(1.0)
 
 
+def _dates(n: int) -> np.ndarray:
+    return np.arange(np.datetime64("2004-02-13"), np.datetime64("2004-02-13") + 3 * n, 3)
+
+
 def _fair_draws(rng: np.random.Generator, n: int, pool: int, k: int) -> np.ndarray:
     return np.sort(np.argsort(rng.random((n, pool)), axis=1)[:, :k] + 1, axis=1)
 
@@ -109,7 +127,7 @@ def test_chi_square_p_value_is_roughly_uniform_for_fair_draws(pool: int, k: int)
     corrected_p, raw_p, corrected_x2 = [], [], []
     for seed in range(seeds):
         values = _fair_draws(np.random.default_rng(10_000 + seed), 500, pool, k)
-        cs = chi_square(values, np.full(500, pool))
+        cs = chi_square(values, np.full(500, pool), _dates(500))
         assert cs.correction == approx((pool - k) / (pool - 1))
         corrected_p.append(cs.p_value)
         corrected_x2.append(cs.corrected_statistic)
@@ -129,9 +147,21 @@ def test_chi_square_eras_add_degrees_of_freedom() -> None:
     rng = np.random.default_rng(7)
     old = _fair_draws(rng, 300, 11, 2)
     new = _fair_draws(rng, 400, 12, 2)
-    both = chi_square(np.vstack([old, new]), np.array([11] * 300 + [12] * 400))
-    a, b = chi_square(old, np.full(300, 11)), chi_square(new, np.full(400, 12))
+    dates = _dates(700)
+    both = chi_square(np.vstack([old, new]), np.array([11] * 300 + [12] * 400), dates)
+    a, b = chi_square(old, np.full(300, 11), dates[:300]), chi_square(new, np.full(400, 12), dates[300:])
     assert both.df == a.df + b.df == 10 + 11
+    # One term per era, each with its own (K-k)/(K-1); no blended correction at the top.
+    assert both.correction is None
+    assert [(e.pool, e.draws, e.df) for e in both.eras] == [(11, 300, 10), (12, 400, 11)]
+    assert [e.correction for e in both.eras] == approx([9 / 10, 10 / 11])
+    assert [e.statistic for e in both.eras] == approx([a.statistic, b.statistic])
+    assert [e.corrected_statistic for e in both.eras] == approx(
+        [a.corrected_statistic, b.corrected_statistic]
+    )
+    assert (both.eras[0].first_date, both.eras[0].last_date) == (dates[0], dates[299])
+    assert both.eras[1].first_date == dates[300]
+    assert a.correction == approx(9 / 10)
     assert both.statistic == approx(a.statistic + b.statistic)
     assert both.corrected_statistic == approx(a.corrected_statistic + b.corrected_statistic)
     assert both.p_value == approx(chi2.sf(both.corrected_statistic, 21))

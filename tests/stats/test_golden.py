@@ -34,33 +34,35 @@ def em() -> FullStats:
 
 
 def _row(s: NumberStat) -> tuple:
-    return (s.count, s.eligible_draws, s.current_gap, s.max_gap, s.mean_gap, s.last_drawn)
+    return (s.count, s.eligible_draws, s.current_gap, s.max_gap, s.gap_before_first, s.mean_gap, s.last_drawn)
 
 
 def _hist(d: Distribution) -> list[int]:
     return [b.count for b in d.buckets]
 
 
-# number: (count, current_gap, max_gap, mean_gap, last_drawn); draw indices 0..4.
+# number: (count, current_gap, max_gap, gap_before_first, mean_gap, last_drawn); draw indices 0..4.
+# max_gap is the longest complete gap (between two appearances); the censored runs are the run
+# before the first appearance (gap_before_first) and the one still running (current_gap).
 EM_NUMBERS = {
-    1: (2, 2, 2, 1.0, D[2]),  # drawn 0, 2: internal run 1, trailing run 2 (draws 3, 4)
-    2: (3, 1, 1, 0.5, D[3]),  # drawn 0, 1, 3: gaps 0 and 1
-    3: (2, 3, 3, 0.0, D[1]),  # drawn 0, 1: trailing run 3
-    4: (1, 3, 3, None, D[1]),  # drawn 1: leading 1, trailing 3
-    5: (1, 2, 2, None, D[2]),  # drawn 2: leading 2, trailing 2
-    7: (1, 2, 2, None, D[2]),
-    9: (1, 2, 2, None, D[2]),
-    10: (2, 1, 2, 2.0, D[3]),  # drawn 0, 3: internal run 2
-    11: (1, 0, 4, None, D[4]),  # drawn 4 only: leading run 4
-    13: (1, 0, 4, None, D[4]),
-    15: (1, 0, 4, None, D[4]),
-    17: (1, 0, 4, None, D[4]),
-    19: (1, 0, 4, None, D[4]),
-    20: (2, 1, 2, 2.0, D[3]),
-    30: (1, 3, 3, None, D[1]),
-    40: (1, 3, 3, None, D[1]),
-    49: (1, 1, 3, None, D[3]),  # drawn 3: leading run 3
-    50: (2, 1, 2, 0.0, D[3]),  # drawn 2, 3: leading run 2
+    1: (2, 2, 1, 0, 1.0, D[2]),  # drawn 0, 2: complete gap 1; current run 2 (draws 3, 4)
+    2: (3, 1, 1, 0, 0.5, D[3]),  # drawn 0, 1, 3: complete gaps 0 and 1
+    3: (2, 3, 0, 0, 0.0, D[1]),  # drawn 0, 1: complete gap 0; current run 3
+    4: (1, 3, None, 1, None, D[1]),  # drawn 1: one appearance, no complete gap; before 1, current 3
+    5: (1, 2, None, 2, None, D[2]),  # drawn 2: before 2, current 2
+    7: (1, 2, None, 2, None, D[2]),
+    9: (1, 2, None, 2, None, D[2]),
+    10: (2, 1, 2, 0, 2.0, D[3]),  # drawn 0, 3: complete gap 2
+    11: (1, 0, None, 4, None, D[4]),  # drawn 4 only: before 4
+    13: (1, 0, None, 4, None, D[4]),
+    15: (1, 0, None, 4, None, D[4]),
+    17: (1, 0, None, 4, None, D[4]),
+    19: (1, 0, None, 4, None, D[4]),
+    20: (2, 1, 2, 0, 2.0, D[3]),
+    30: (1, 3, None, 1, None, D[1]),
+    40: (1, 3, None, 1, None, D[1]),
+    49: (1, 1, None, 3, None, D[3]),  # drawn 3: before 3
+    50: (2, 1, 0, 2, 0.0, D[3]),  # drawn 2, 3: complete gap 0, before 2
 }
 
 
@@ -71,31 +73,31 @@ def test_em_numbers(em: FullStats) -> None:
     assert em.last_draw.bonus == [1, 3]
     assert [s.number for s in em.numbers] == list(range(1, 51))
     for s in em.numbers:
-        count, current, longest, mean, last = EM_NUMBERS.get(s.number, (0, 5, 5, None, None))
-        assert _row(s) == (count, 5, current, longest, mean, last), s.number
+        count, current, longest, before, mean, last = EM_NUMBERS.get(s.number, (0, 5, None, 5, None, None))
+        assert _row(s) == (count, 5, current, longest, before, mean, last), s.number
         assert s.expected == approx(5 * 5 / 50)
         assert s.frequency == approx(count / 5)
     assert sum(s.count for s in em.numbers) == 25
 
 
 # Stars: pool 11 in draws 0-1, 12 in draws 2-4. Expected for stars 1..11: 2 x 2/11 + 3 x 2/12 = 19/22.
-# star: (count, eligible, expected, current_gap, max_gap, mean_gap, last_drawn)
+# star: (count, eligible, expected, current_gap, max_gap, gap_before_first, mean_gap, last_drawn)
 EM_STARS = {
-    1: (3, 5, 19 / 22, 0, 2, 1.0, D[4]),  # drawn 0, 1, 4: gaps 0 and 2
-    2: (1, 5, 19 / 22, 3, 3, None, D[1]),
-    3: (2, 5, 19 / 22, 0, 3, 0.0, D[4]),  # drawn 3, 4: leading run 3
-    11: (2, 5, 19 / 22, 2, 2, 1.0, D[2]),  # drawn 0, 2
-    12: (2, 3, 3 * 2 / 12, 1, 1, 0.0, D[3]),  # eligible from draw 2; drawn 2, 3: no leading run
+    1: (3, 5, 19 / 22, 0, 2, 0, 1.0, D[4]),  # drawn 0, 1, 4: complete gaps 0 and 2
+    2: (1, 5, 19 / 22, 3, None, 1, None, D[1]),
+    3: (2, 5, 19 / 22, 0, 0, 3, 0.0, D[4]),  # drawn 3, 4: before 3
+    11: (2, 5, 19 / 22, 2, 1, 0, 1.0, D[2]),  # drawn 0, 2
+    12: (2, 3, 3 * 2 / 12, 1, 0, 0, 0.0, D[3]),  # eligible from draw 2; drawn 2, 3: nothing before
 }
 
 
 def test_em_stars_and_star_12_eligibility(em: FullStats) -> None:
     assert [s.number for s in em.bonus] == list(range(1, 13))
     for s in em.bonus:
-        count, eligible, expected, current, longest, mean, last = EM_STARS.get(
-            s.number, (0, 5, 19 / 22, 5, 5, None, None)
+        count, eligible, expected, current, longest, before, mean, last = EM_STARS.get(
+            s.number, (0, 5, 19 / 22, 5, None, 5, None, None)
         )
-        assert _row(s) == (count, eligible, current, longest, mean, last), s.number
+        assert _row(s) == (count, eligible, current, longest, before, mean, last), s.number
         assert s.expected == approx(expected)
         assert s.frequency == approx(count / eligible)
     assert em.bonus[11].frequency == approx(2 / 3)
@@ -108,12 +110,18 @@ def test_never_drawn_new_star_gap_is_its_eligible_draws() -> None:
     )
     stats = full_stats(ds, StatsFilter(), "v")
     star12 = stats.bonus[11]
-    assert (star12.count, star12.eligible_draws, star12.current_gap, star12.max_gap) == (0, 1, 1, 1)
+    assert (star12.count, star12.eligible_draws, star12.current_gap, star12.max_gap) == (0, 1, 1, None)
+    assert star12.gap_before_first == 1
     assert star12.expected == approx(2 / 12)
     assert star12.frequency == 0.0
     assert star12.last_drawn is None
     star11 = stats.bonus[10]
-    assert (star11.eligible_draws, star11.current_gap, star11.max_gap) == (2, 2, 2)
+    assert (star11.eligible_draws, star11.current_gap, star11.max_gap, star11.gap_before_first) == (
+        2,
+        2,
+        None,
+        2,
+    )
     assert star11.expected == approx(2 / 11 + 2 / 12)
 
 
@@ -225,7 +233,17 @@ def test_em_chi_square(em: FullStats) -> None:
     star = em.randomness.bonus
     assert star.statistic == approx(26.5)
     assert star.corrected_statistic == approx(12.5 / 0.9 + 14 * 11 / 10)
-    assert star.correction == approx(26.5 / (12.5 / 0.9 + 15.4))
+    # Two pool eras: no single correction; each era's term is reported with its own c.
+    assert star.correction is None
+    assert [(e.pool, e.draws, e.first_date, e.last_date) for e in star.eras] == [
+        (11, 2, D[0], D[1]),
+        (12, 3, D[2], D[4]),
+    ]
+    assert [e.statistic for e in star.eras] == approx([12.5, 14.0])
+    assert [e.correction for e in star.eras] == approx([0.9, 10 / 11])
+    assert [e.corrected_statistic for e in star.eras] == approx([12.5 / 0.9, 15.4])
+    assert [e.df for e in star.eras] == [10, 11]
+    assert [e.min_expected for e in star.eras] == approx([4 / 11, 0.5])
     assert star.df == 10 + 11
     assert star.min_expected == approx(4 / 11)
     assert star.p_value == approx(chi2.sf(12.5 / 0.9 + 15.4, 21))
@@ -235,7 +253,9 @@ def test_em_chi_square(em: FullStats) -> None:
 def test_chi_square_direct_tiny_case() -> None:
     # 3 draws of 2 balls of 1..4: {1,2}, {1,3}, {1,4}. e = 1.5; X^2 = ((3-1.5)^2 + 3 x 0.5^2)/1.5 = 2.0.
     values = np.array([[1, 2], [1, 3], [1, 4]])
-    cs = chi_square(values, np.full(3, 4))
+    cs = chi_square(
+        values, np.full(3, 4), np.array(["2024-01-01", "2024-01-03", "2024-01-06"], "datetime64[D]")
+    )
     assert cs.statistic == approx(2.0)
     assert cs.correction == approx(2 / 3)
     assert cs.corrected_statistic == approx(3.0)
@@ -244,18 +264,30 @@ def test_chi_square_direct_tiny_case() -> None:
 
 
 def test_em_hot_cold_last_two(em: FullStats) -> None:
+    """Last two draws against fair draws: p = 5/50 per draw, fair count 0.2, Binomial(2, 0.1)."""
     hc = em.hot_cold
     assert hc.last_n == 2
-    # Drawn once in the last two draws and once overall: p = 0.2, z = (1 - 0.4)/sqrt(2 x 0.2 x 0.8).
-    assert [h.number for h in hc.hot] == [11, 13, 15, 17, 19]
-    assert hc.hot[0].z == approx(0.6 / sqrt(0.32))
+    assert hc.line == 0.05
+    # Draws 3 and 4 hold 10 distinct numbers, each once: z = (1 - 0.2)/sqrt(2 x 0.1 x 0.9), not 0,
+    # and P(count >= 1) = 1 - 0.9^2 = 0.19: none crosses the line. Ties: the smaller number first.
+    assert [h.number for h in hc.hot] == [2, 10, 11, 13, 15]
     assert hc.hot[0].recent_count == 1
-    assert hc.hot[0].recent_expected == approx(0.4)
-    assert hc.hot[0].fair_expected == approx(2 * 5 / 50)
-    # 1 and 3 (p = 0.4, not in the last two): z = -0.8/sqrt(0.48); then 4, 5, 7 (p = 0.2).
-    assert [h.number for h in hc.cold] == [1, 3, 4, 5, 7]
-    assert hc.cold[0].z == approx(-0.8 / sqrt(0.48))
-    assert hc.cold[2].z == approx(-0.4 / sqrt(0.32))
+    assert hc.hot[0].fair_expected == approx(0.2)
+    assert hc.hot[0].z == approx(0.8 / sqrt(0.18))
+    assert hc.hot[0].tail_probability == approx(0.19)
+    assert not hc.hot[0].crosses_line
+    # Hot needs 2 of 2 (P = 0.01 <= 0.05): 50 x 0.01 = 0.5 numbers expected by chance.
+    assert hc.hot_possible
+    assert hc.expected_hot_by_chance == approx(0.5)
+    assert hc.hot_crossing == 0
+    # Cold: even a count of 0 has P = 0.81 > 0.05, so no number can be called cold: no list.
+    assert not hc.cold_possible
+    assert hc.cold == []
+    assert (hc.cold_crossing, hc.expected_cold_by_chance) == (0, 0.0)
+    assert "too few to call any number cold" in hc.note
+    assert "0.81" in hc.note
+    assert hc.significance.comparisons == 100
+    assert hc.significance.level == "none"
 
 
 def test_quick_stats_agree_with_full(em: FullStats) -> None:
@@ -280,26 +312,26 @@ LOTO_ROWS = [
     ("2024-01-08", [1, 24, 25, 26, 49], [3]),
 ]
 L = {i: date.fromisoformat(r[0]) for i, r in enumerate(LOTO_ROWS)}
-# number: (count, current_gap, max_gap, mean_gap, last_drawn)
+# number: (count, current_gap, max_gap, gap_before_first, mean_gap, last_drawn)
 LOTO_NUMBERS = {
-    1: (2, 0, 2, 2.0, L[3]),  # drawn 0, 3
-    2: (1, 3, 3, None, L[0]),
-    3: (1, 3, 3, None, L[0]),
-    4: (1, 3, 3, None, L[0]),
-    5: (2, 1, 1, 1.0, L[2]),  # drawn 0, 2
-    10: (1, 1, 2, None, L[2]),
-    15: (1, 1, 2, None, L[2]),
-    20: (1, 1, 2, None, L[2]),
-    24: (1, 0, 3, None, L[3]),
-    25: (2, 0, 2, 0.0, L[3]),  # drawn 2, 3: leading run 2
-    26: (1, 0, 3, None, L[3]),
-    45: (1, 2, 2, None, L[1]),
-    46: (1, 2, 2, None, L[1]),
-    47: (1, 2, 2, None, L[1]),
-    48: (1, 2, 2, None, L[1]),
-    49: (2, 0, 1, 1.0, L[3]),  # drawn 1, 3
+    1: (2, 0, 2, 0, 2.0, L[3]),  # drawn 0, 3: complete gap 2
+    2: (1, 3, None, 0, None, L[0]),
+    3: (1, 3, None, 0, None, L[0]),
+    4: (1, 3, None, 0, None, L[0]),
+    5: (2, 1, 1, 0, 1.0, L[2]),  # drawn 0, 2
+    10: (1, 1, None, 2, None, L[2]),
+    15: (1, 1, None, 2, None, L[2]),
+    20: (1, 1, None, 2, None, L[2]),
+    24: (1, 0, None, 3, None, L[3]),
+    25: (2, 0, 0, 2, 0.0, L[3]),  # drawn 2, 3: complete gap 0, before 2
+    26: (1, 0, None, 3, None, L[3]),
+    45: (1, 2, None, 1, None, L[1]),
+    46: (1, 2, None, 1, None, L[1]),
+    47: (1, 2, None, 1, None, L[1]),
+    48: (1, 2, None, 1, None, L[1]),
+    49: (2, 0, 1, 1, 1.0, L[3]),  # drawn 1, 3
 }
-LOTO_CHANCE = {1: (2, 1, 1, 1.0, L[2]), 3: (1, 0, 3, None, L[3]), 10: (1, 2, 2, None, L[1])}
+LOTO_CHANCE = {1: (2, 1, 1, 0, 1.0, L[2]), 3: (1, 0, None, 3, None, L[3]), 10: (1, 2, None, 1, None, L[1])}
 
 
 def test_loto_golden() -> None:
@@ -307,12 +339,12 @@ def test_loto_golden() -> None:
     assert [s.number for s in stats.numbers] == list(range(1, 50))
     assert [s.number for s in stats.bonus] == list(range(1, 11))
     for got, table, default in (
-        (stats.numbers, LOTO_NUMBERS, (0, 4, 4, None, None)),
-        (stats.bonus, LOTO_CHANCE, (0, 4, 4, None, None)),
+        (stats.numbers, LOTO_NUMBERS, (0, 4, None, 4, None, None)),
+        (stats.bonus, LOTO_CHANCE, (0, 4, None, 4, None, None)),
     ):
         for s in got:
-            count, current, longest, mean, last = table.get(s.number, default)
-            assert _row(s) == (count, 4, current, longest, mean, last), s.number
+            count, current, longest, before, mean, last = table.get(s.number, default)
+            assert _row(s) == (count, 4, current, longest, before, mean, last), s.number
     assert stats.numbers[0].expected == approx(4 * 5 / 49)
     assert stats.bonus[0].expected == approx(0.4)
     assert stats.bonus[0].frequency == approx(0.5)
@@ -325,6 +357,7 @@ def test_loto_golden() -> None:
     assert _hist(d.odd_count) == [0, 0, 0, 4, 0, 0]  # every draw has 3 odd numbers
     assert _hist(d.low_count) == [1, 0, 1, 0, 1, 1]  # low is 1..24: 5, 0, 4, 2
     assert _hist(d.consecutive_pairs) == [1, 0, 1, 0, 2]  # 4, 4, 0, 2
+    assert d.repeats_from_previous is not None
     assert _hist(d.repeats_from_previous) == [2, 1, 0, 0, 0, 0]  # none, none, {25}
     assert [(b.value, b.count) for b in d.decades.buckets] == [
         ("1-9", 7),

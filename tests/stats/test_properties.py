@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import combinations, pairwise
-from math import comb
+from math import comb, fsum, sqrt
 from statistics import mean, stdev
 
 import numpy as np
@@ -75,7 +75,8 @@ class RefBall:
     eligible: int
     expected: float
     current_gap: int
-    max_gap: int
+    max_gap: int | None
+    gap_before_first: int
     mean_gap: float | None
     last_drawn: date | None
 
@@ -89,18 +90,15 @@ def reference_balls(
     for ball in range(1, top + 1):
         eligible = [i for i in range(n) if pool_of[i] >= ball]
         hits = [i for i in range(n) if ball in rows[i]]
-        run = longest = 0
-        for i in eligible:
-            run = 0 if i in hits else run + 1
-            longest = max(longest, run)
-        between = [b - a - 1 for a, b in pairwise(hits)]
+        between = [b - a - 1 for a, b in pairwise(hits)]  # complete gaps only
         out.append(
             RefBall(
                 count=len(hits),
                 eligible=len(eligible),
                 expected=sum(k / pool_of[i] for i in eligible),
                 current_gap=n - 1 - hits[-1] if hits else len(eligible),
-                max_gap=longest,
+                max_gap=max(between) if between else None,
+                gap_before_first=sum(1 for i in eligible if not hits or i < hits[0]),
                 mean_gap=mean(between) if between else None,
                 last_drawn=days[hits[-1]] if hits else None,
             )
@@ -132,11 +130,19 @@ def test_ball_figures_match_reference(w: Window) -> None:
     ):
         assert len(got) == len(ref) == len(qgot)
         for s, q, r in zip(got, qgot, ref, strict=True):
-            assert (s.count, s.eligible_draws, s.current_gap, s.max_gap, s.last_drawn) == (
+            assert (
+                s.count,
+                s.eligible_draws,
+                s.current_gap,
+                s.max_gap,
+                s.gap_before_first,
+                s.last_drawn,
+            ) == (
                 r.count,
                 r.eligible,
                 r.current_gap,
                 r.max_gap,
+                r.gap_before_first,
                 r.last_drawn,
             ), s.number
             assert s.expected == approx(r.expected)
@@ -199,9 +205,13 @@ def test_distributions_match_reference(w: Window) -> None:
     assert [b.count for b in d.odd_count.buckets] == _hist(odd, 6)
     assert [b.count for b in d.low_count.buckets] == _hist(low, 6)
     assert [b.count for b in d.consecutive_pairs.buckets] == _hist(consecutive, 5)
-    assert [b.count for b in d.repeats_from_previous.buckets] == _hist(repeats, 6)
+    if n < 2:
+        assert d.repeats_from_previous is None
+    else:
+        assert d.repeats_from_previous is not None
+        assert [b.count for b in d.repeats_from_previous.buckets] == _hist(repeats, 6)
+        assert d.repeats_from_previous.mean == approx(mean(repeats))
     assert d.odd_count.mean == approx(mean(odd))
-    assert d.repeats_from_previous.mean == approx(mean(repeats) if repeats else 0.0)
     for dist in (d.odd_count, d.low_count, d.consecutive_pairs):
         assert sum(b.share for b in dist.buckets) == approx(1.0)
         assert sum(b.expected_share for b in dist.buckets) == approx(1.0)
@@ -223,15 +233,41 @@ def test_distributions_match_reference(w: Window) -> None:
     ]
 
 
+def _binomial_tail(m: int, p: float, count: int, *, upper: bool) -> float:
+    """P(X >= count) (upper) or P(X <= count) of X ~ Binomial(m, p), summed term by term."""
+    js = range(count, m + 1) if upper else range(count + 1)
+    return fsum(comb(m, j) * p**j * (1 - p) ** (m - j) for j in js)
+
+
 @COMMON
 @given(windows(), st.integers(1, 60))
-def test_hot_cold_recent_counts(w: Window, hot_n: int) -> None:
-    stats = quick_stats(w.drawset(), StatsFilter(), "v", hot_n=hot_n)
-    m = min(hot_n, len(w.numbers))
+def test_hot_cold_against_a_term_by_term_binomial(w: Window, hot_n: int) -> None:
+    """Recent counts against the fair expectation m x 5/50, exact tails, crossings and chance counts."""
+    hc = quick_stats(w.drawset(), StatsFilter(), "v", hot_n=hot_n).hot_cold
+    m, p = min(hot_n, len(w.numbers)), 5 / 50
     recent = Counter(x for row in w.numbers[-m:] for x in row)
-    assert stats.hot_cold.last_n == m
-    for h in stats.hot_cold.hot + stats.hot_cold.cold:
-        assert h.recent_count == recent[h.number]
-        assert h.fair_expected == approx(m * 5 / 50)
-    assert [h.z for h in stats.hot_cold.hot] == sorted((h.z for h in stats.hot_cold.hot), reverse=True)
-    assert stats.hot_cold.hot[0].z >= stats.hot_cold.cold[0].z
+    upper = {b: _binomial_tail(m, p, recent[b], upper=True) for b in range(1, 51)}
+    lower = {b: _binomial_tail(m, p, recent[b], upper=False) for b in range(1, 51)}
+    assert hc.last_n == m
+    for rows, tails in ((hc.hot, upper), (hc.cold, lower)):
+        for h in rows:
+            assert h.recent_count == recent[h.number]
+            assert h.fair_expected == approx(m * p)
+            assert h.z == approx((recent[h.number] - m * p) / sqrt(m * p * (1 - p)))
+            assert h.tail_probability == approx(tails[h.number], abs=1e-12)
+            assert h.crosses_line == (tails[h.number] <= 0.05)
+    hot_rank = sorted(range(1, 51), key=lambda b: (upper[b], -recent[b], b))
+    cold_rank = sorted(range(1, 51), key=lambda b: (lower[b], recent[b], b))
+    hot_reach = [c for c in range(m + 1) if _binomial_tail(m, p, c, upper=True) <= 0.05]
+    cold_reach = [c for c in range(m + 1) if _binomial_tail(m, p, c, upper=False) <= 0.05]
+    assert hc.hot_possible == bool(hot_reach)
+    assert hc.cold_possible == bool(cold_reach)
+    assert [h.number for h in hc.hot] == (hot_rank[:5] if hot_reach else [])
+    assert [h.number for h in hc.cold] == (cold_rank[:5] if cold_reach else [])
+    assert hc.hot_crossing == sum(upper[b] <= 0.05 for b in range(1, 51))
+    assert hc.cold_crossing == sum(lower[b] <= 0.05 for b in range(1, 51))
+    pmf = [comb(m, c) * p**c * (1 - p) ** (m - c) for c in range(m + 1)]
+    assert hc.expected_hot_by_chance == approx(50 * fsum(pmf[c] for c in hot_reach), abs=1e-9)
+    assert hc.expected_cold_by_chance == approx(50 * fsum(pmf[c] for c in cold_reach), abs=1e-9)
+    assert hc.significance.p_value == approx(min(min(upper.values()), min(lower.values())), abs=1e-12)
+    assert hc.significance.comparisons == 100
