@@ -777,8 +777,10 @@ def render_html(data: WeeklyReportData) -> str:
             caption="Chi-square against uniform (all history)",
             text_cols=[5],
         ),
-        '<p class="note">The correction accounts for drawing without replacement. A p-value above 0.01 '
-        "means the counts are as uneven as fair draws make them.</p>",
+        '<p class="note">The correction accounts for drawing without replacement; where the pool of '
+        f"{BONUS_NAMES[game]} changed, each era adds its own term. A p-value of 0.05 or more means the "
+        "counts are as uneven as fair draws make them; below it, the verdict says whether it stands out "
+        "once the two tests (numbers and bonus balls) are allowed for.</p>",
         "</section>",
     ]  # fmt: skip
 
