@@ -53,6 +53,7 @@ import numpy as np
 
 from lottery.games import Game, current_era
 from lottery.stats.engine import DrawSet, _combo_counts, ball_counts, pools
+from lottery.stats.fair import expected_gap
 
 MAX_COUNT = 10_000  # grids per request
 TOP_PAIRS = 50  # combination_based builds grids around one of this many most frequent pairs
@@ -202,12 +203,6 @@ def frequency_weights(freq: np.ndarray, gap: np.ndarray, draw_count: int) -> np.
     else:
         unseen[:] = True
     return _neutral_fill(w, unseen)
-
-
-def expected_gap(drawn: int, pool: int) -> float:
-    """Mean number of draws between two appearances of a ball of a fair draw: (1 - p) / p."""
-    p = drawn / pool
-    return (1 - p) / p
 
 
 def gap_weights(freq: np.ndarray, gap: np.ndarray, draw_count: int, drawn: int, pool: int) -> np.ndarray:

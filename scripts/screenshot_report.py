@@ -92,7 +92,8 @@ def render_default(game: str, workdir: Path) -> Path:
     import duckdb
 
     from lottery.games import Game
-    from pipelines.weekly_report import build_report_data, write_report
+    from reporting.data import build_report_data
+    from reporting.files import write_report
     from warehouse.ingest import ingest_game
 
     with duckdb.connect(str(workdir / "warehouse.duckdb")) as con:

@@ -312,14 +312,27 @@ def read_counters(client: redis.Redis, days: int, until: date | None = None) -> 
             for k, v in client.hgetall(counters_key(day)).items()
         }
         hits, misses, bypass = (raw.get(s.value, 0) for s in CacheStatus)
-        served = hits + misses
         out.append(
             {
                 "day": day.isoformat(),
                 "hits": hits,
                 "misses": misses,
                 "bypass": bypass,
-                "hit_rate": hits / served if served else None,
+                "hit_rate": hit_rate(hits, misses),
             }
         )
     return out
+
+
+def hit_rate(hits: int, misses: int) -> float | None:
+    """hits / (hits + misses), None when nothing was served from or into the cache."""
+    served = hits + misses
+    return hits / served if served else None
+
+
+def counter_totals(per_day: list[dict[str, object]]) -> dict[str, object]:
+    """Hits, misses, bypasses and hit rate over the days :func:`read_counters` returned."""
+    hits = sum(int(d["hits"]) for d in per_day)  # type: ignore[call-overload]
+    misses = sum(int(d["misses"]) for d in per_day)  # type: ignore[call-overload]
+    bypass = sum(int(d["bypass"]) for d in per_day)  # type: ignore[call-overload]
+    return {"hits": hits, "misses": misses, "bypass": bypass, "hit_rate": hit_rate(hits, misses)}

@@ -29,8 +29,7 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
     view = state.view()
     client = state.jobs.client
     per_day = cache.read_counters(client, days)
-    hits = sum(d["hits"] for d in per_day)
-    misses = sum(d["misses"] for d in per_day)
+    totals = cache.counter_totals(per_day)
     info = client.info()
     cur = view.cursor()
     try:
@@ -51,10 +50,7 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
         "cache": {
             "scope": "all games and endpoints of this deployment",
             "per_day": per_day,
-            "hits": hits,
-            "misses": misses,
-            "bypass": sum(d["bypass"] for d in per_day),
-            "hit_rate": hits / (hits + misses) if hits + misses else None,
+            **totals,
         },
         "redis": {
             "used_memory_bytes": info.get("used_memory"),

@@ -1,35 +1,20 @@
-"""The weekly report of each game: HTML (charts embedded) and Markdown under REPORTS_DIR."""
+"""The weekly report of each game: HTML (charts embedded) and Markdown under REPORTS_DIR.
+
+A thin caller: gathering and rendering live in ``reporting/``.
+"""
 
 import dagster as dg
 import redis
 
 from lottery.games import Game
-from lottery.strategies import Strategy
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.resources import RedisCache, ReportsStore, Warehouse
-from pipelines.weekly_report import ServiceWeek, build_report_data, write_report
-from warehouse import cache
+from reporting.data import ServiceWeek, build_report_data, service_week
+from reporting.files import write_report
 from warehouse.backtests import latest_backtest
-from warehouse.jobs import generation_stats
 
 REPORT_KEY = dg.AssetKey("weekly_report")
-WEEK_DAYS = 7
-
-
-def service_week(client: redis.Redis) -> ServiceWeek:
-    """The last seven days of cache and generation figures, from the metrics kept in Redis."""
-    days = cache.read_counters(client, WEEK_DAYS)
-    hits = sum(d["hits"] for d in days)
-    misses = sum(d["misses"] for d in days)
-    return ServiceWeek(
-        cache_hits=hits,
-        cache_misses=misses,
-        cache_bypass=sum(d["bypass"] for d in days),
-        hit_rate=hits / (hits + misses) if hits + misses else None,
-        generations=generation_stats(client, WEEK_DAYS, [s.value for s in Strategy]),
-        days=days,
-    )
 
 
 @dg.asset(
@@ -40,8 +25,9 @@ def service_week(client: redis.Redis) -> ServiceWeek:
     pool="duckdb_writer",
     description=(
         "Each game's weekly report (week of its latest draw): the week's draws with prize tiers, hot/cold "
-        "numbers against the long run, longest gaps, the chi-square verdict, the back-test against random "
-        "tickets, the week's service metrics, with charts; HTML and Markdown under REPORTS_DIR."
+        "numbers against fair draws with exact tails, longest gaps, the chi-square verdict, the back-test "
+        "against random tickets with its verdicts, the week's service metrics, with charts; HTML and "
+        "Markdown under REPORTS_DIR."
     ),
 )
 def weekly_report(

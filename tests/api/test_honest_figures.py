@@ -18,7 +18,9 @@ from api.main import create_app
 from lottery.backtest import BacktestConfig, BacktestResult, with_verdicts
 from lottery.games import Game
 from lottery.strategies import Strategy
-from pipelines.weekly_report import build_report_data, render_html, render_markdown
+from reporting.data import build_report_data
+from reporting.html import render_html
+from reporting.markdown import render_markdown
 from tests.backtest.crafted import crafted_row
 from tests.serving_fixtures import Published
 from warehouse.backtests import latest_backtest, store_backtest

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from lottery.games import Game
-from pipelines.weekly_report import build_report_data, write_report
+from reporting.data import build_report_data
+from reporting.files import write_report
 from warehouse import cache
 from warehouse.jobs import record_generation
 from warehouse.settings import Settings

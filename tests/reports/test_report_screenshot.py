@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from lottery.games import Game
-from pipelines.weekly_report import build_report_data, write_report
+from reporting.data import build_report_data
+from reporting.files import write_report
 from tests.components import missing_component
 from tests.conftest import ShippedWarehouse
 from tests.serving_fixtures import PROJECT_ROOT

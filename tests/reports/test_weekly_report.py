@@ -21,17 +21,14 @@ from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game, current_era
 from lottery.stats.models import StatsFilter
 from lottery.strategies import Strategy
-from pipelines import weekly_report as wr
-from pipelines.weekly_report import (
-    ServiceWeek,
-    WeeklyReportData,
-    backtest_conclusion,
-    build_report_data,
-    charts,
-    render_html,
-    render_markdown,
-    write_report,
-)
+from reporting import files as report_files
+from reporting import text as wr
+from reporting.charts import CHART_SCALE, CHART_SIZE, charts
+from reporting.data import ServiceWeek, WeeklyReportData, build_report_data
+from reporting.files import write_report
+from reporting.html import render_html
+from reporting.markdown import render_markdown
+from reporting.text import backtest_conclusion
 from tests.backtest.crafted import crafted_row
 from tests.conftest import ShippedWarehouse
 from warehouse.draw_queries import draw_page
@@ -267,7 +264,7 @@ def test_html_shows_every_figure_with_its_expectation(
 ) -> None:
     page = em_written["html"].read_text(encoding="utf-8")
     r = em_data.randomness.numbers
-    assert f"<td>{wr._p(r.p_value)}</td>" in page
+    assert f"<td>{wr.p_cell(r.p_value)}</td>" in page
     assert f"<td>{r.df}</td>" in page
     assert "(1−p)/p = 9.0 draws" in page
     gap = em_data.longest_gaps[0]
@@ -288,8 +285,8 @@ def test_markdown_summary(em_written: dict[str, Path], em_data: WeeklyReportData
     assert "**2026-05-19** (Tue): 2 12 20 38 45 + ★ 2 5 — 5+2: no winner" in text
     r = em_data.randomness
     chi = r.numbers
-    assert f"| numbers | {chi.corrected_statistic:.1f} | {chi.df} | {wr._p(chi.p_value)} |" in text
-    assert wr._p(r.bonus.p_value) in text
+    assert f"| numbers | {chi.corrected_statistic:.1f} | {chi.df} | {wr.p_cell(chi.p_value)} |" in text
+    assert wr.p_cell(r.bonus.p_value) in text
     mean, rate = random_ticket_figures(Game.EUROMILLIONS)
     assert f"| frequency_based | 500 | 0.5031 ({mean:.4f}) | 0.33 | 0.3233 (0.3333) | 0.41 |" in text
     assert f"({100 * rate:.2f} %) | 0.62 |" in text  # any prize against random tickets, with its p
@@ -305,7 +302,7 @@ def test_charts_are_pngs(em_data: WeeklyReportData) -> None:
     pngs = charts(em_data)
     assert set(pngs) == {"frequency", "gaps", "backtest"}
     for data in pngs.values():
-        assert assert_png(data) == (wr.CHART_SIZE[0] * wr.CHART_SCALE, wr.CHART_SIZE[1] * wr.CHART_SCALE)
+        assert assert_png(data) == (CHART_SIZE[0] * CHART_SCALE, CHART_SIZE[1] * CHART_SCALE)
     assert set(charts(em_data.model_copy(update={"backtest": []}))) == {"frequency", "gaps"}
 
 
@@ -327,7 +324,7 @@ def test_loto_report(loto_data: WeeklyReportData, tmp_path: Path) -> None:
     assert_self_contained(page)
     text = paths["latest_md"].read_text(encoding="utf-8")
     assert "- **2025-05-14** (Wed): 12 31 34 42 43 + chance 10 — 5+1: no winner" in text
-    assert f"| {wr._p(loto_data.randomness.numbers.p_value)} |" in text
+    assert f"| {wr.p_cell(loto_data.randomness.numbers.p_value)} |" in text
     assert "No back-test this week." in text
     assert "expected gap of one number under fair draws: 8.8 draws" in text
 
@@ -365,10 +362,10 @@ def test_write_twice_replaces_latest_atomically(
     def failing_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(wr.os, "replace", failing_replace)
+    monkeypatch.setattr(report_files.os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         write_report(earlier, tmp_path)
-    monkeypatch.setattr(wr.os, "replace", os.replace)
+    monkeypatch.setattr(report_files.os, "replace", os.replace)
     assert second["latest_html"].read_text(encoding="utf-8") == latest
     assert sorted(p.name for p in (tmp_path / "euromillions").iterdir()) == names
 
@@ -381,8 +378,8 @@ def test_text_is_escaped(em_data: WeeklyReportData) -> None:
     )  # fmt: skip
     page = render_html(em_data.model_copy(update={"backtest_verdict": verdict}))
     assert "<script" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
-    assert "a &quot;quoted&quot; &lt;b&gt;verdict&lt;/b&gt; &amp; more" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "a &#34;quoted&#34; &lt;b&gt;verdict&lt;/b&gt; &amp; more" in page
 
 
 def test_backtest_conclusion_is_judge_backtests(em_data: WeeklyReportData) -> None:
@@ -407,8 +404,12 @@ def test_backtest_conclusion_is_judge_backtests(em_data: WeeklyReportData) -> No
 
 
 def test_exact_gap_figures() -> None:
-    assert wr.expected_gap("euromillions") == pytest.approx(9.0)
-    assert wr.expected_gap("loto") == pytest.approx(44 / 5)
-    g = wr.gap_percentile("euromillions")
+    """The report's gap figures are lottery.stats.fair's, for the current rules of each game."""
+    assert wr.gap_figures("euromillions")[0] == pytest.approx(9.0)
+    assert wr.gap_figures("loto")[0] == pytest.approx(44 / 5)
+    g = wr.gap_figures("euromillions")[1]
     assert 0.9**g == pytest.approx(0.05)
-    assert wr.gap_tail("euromillions", 0) == 1.0
+    assert wr.gap_tails("euromillions", 0) == (1.0, 1.0)
+    one, some = wr.gap_tails("euromillions", 28)
+    assert one == pytest.approx(0.9**28)
+    assert some == pytest.approx(1 - (1 - 0.9**28) ** 50)

@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import chi2
 
 from lottery.games import Game
-from lottery.stats.engine import DrawSet, _hypergeom, chi_square, distributions, sum_distribution
+from lottery.stats.engine import DrawSet, _hypergeom, chi_square, distributions, hot_cold, sum_distribution
 
 approx = pytest.approx
 
@@ -166,3 +166,13 @@ def test_chi_square_eras_add_degrees_of_freedom() -> None:
     assert both.corrected_statistic == approx(a.corrected_statistic + b.corrected_statistic)
     assert both.p_value == approx(chi2.sf(both.corrected_statistic, 21))
     assert both.min_expected == approx(min(300 * 2 / 11, 400 * 2 / 12))
+
+
+def test_hot_cold_reach_as_the_readme_states_it() -> None:
+    """README: cold needs 29 EuroMillions draws (0.9^29 < 0.05 < 0.9^28); 50 draws: 1.2 hot, 1.7 cold."""
+    rng = np.random.default_rng(3)
+    for m, cold in ((28, False), (29, True)):
+        assert hot_cold(_fair_draws(rng, m, 50, 5), 50, m).cold_possible is cold
+    hc = hot_cold(_fair_draws(rng, 50, 50, 5), 50, 50)
+    assert (round(hc.expected_hot_by_chance, 1), round(hc.expected_cold_by_chance, 1)) == (1.2, 1.7)
+    assert not hot_cold(_fair_draws(rng, 1, 50, 5), 50, 1).hot_possible
