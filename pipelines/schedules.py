@@ -51,7 +51,7 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
     on = settings.automation_enabled
     schedule_status = dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
     sensor_status = dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
-    inbox = Inbox(settings.inbox_dir)
+    inbox = Inbox(settings.inbox_dir, settings.file_limits())
 
     @dg.schedule(
         cron_schedule="0 6 * * *",
@@ -86,11 +86,12 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
         job=inbox_ingest_job,
         minimum_interval_seconds=settings.inbox_poll_s,
         default_status=sensor_status,
-        description=f"Ingests FDJ .csv/.zip files dropped in {settings.inbox_dir}; unreadable ones go to "
-        "rejected/ with a reason file, processed ones to archive/.",
+        description=f"Ingests FDJ .csv/.zip files dropped in {settings.inbox_dir}; refused ones (too big, "
+        "zip bombs, unreadable, mostly bad rows) go to rejected/ with a reason file, the others to archive/.",
     )
     def fdj_inbox_sensor(context: dg.SensorEvaluationContext):
-        """Claim each settled file: unreadable -> rejected/ now; readable -> one run of the whole pipeline."""
+        """Claim each settled file: refused -> rejected/ now; readable -> one run of the whole pipeline."""
+        inbox.ensure()  # the folders exist from the first tick, even if someone removed them
         for path in inbox.ready():
             outcome = inbox.claim(path)
             if not isinstance(outcome, Claimed):
