@@ -1,4 +1,5 @@
-"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, inbox.
+"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, inbox,
+orphaned runs.
 
 Schedules and sensors start RUNNING when AUTOMATION_ENABLED is set (the main command sets it) and
 STOPPED otherwise (tests, one-off CLI runs), where the UI or a test can still turn them on.
@@ -13,6 +14,7 @@ from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.orphans import fail_orphaned_runs
 from warehouse.inbox import Claimed, Inbox
 from warehouse.settings import Settings
 
@@ -130,7 +132,20 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
                 "rejected %s", inbox.reject(Path(path), f"run {context.dagster_run.run_id}: {reason}")
             )
 
+    @dg.sensor(
+        minimum_interval_seconds=60,
+        default_status=sensor_status,
+        description="Marks FAILURE the STARTED runs whose process is gone (kill -9, crash): see "
+        "pipelines/orphans.py. Run monitoring (dagster.yaml) cannot tell with the default run launcher.",
+    )
+    def orphaned_run_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+        """Fail orphaned runs; never requests a run."""
+        failed = fail_orphaned_runs(context.instance)
+        if failed:
+            context.log.warning("marked %d orphaned run(s) FAILURE: %s", len(failed), ", ".join(failed))
+        return dg.SkipReason(f"{len(failed)} orphaned run(s) marked FAILURE")
+
     return (
         [daily_statistics_schedule, cache_cleanup_schedule, weekly_report_schedule],
-        [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor],
+        [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor, orphaned_run_sensor],
     )
