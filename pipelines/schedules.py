@@ -48,6 +48,17 @@ def cache_cleanup_job() -> None:
     cache_cleanup_op()
 
 
+def failure_reason(instance: dg.DagsterInstance, run_id: str, run_message: str | None) -> str:
+    """Why a run failed: its own message and each failed step's error (a rejected file's reason)."""
+    parts = [run_message or "the ingest run failed"]
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        event = entry.dagster_event
+        error = event.step_failure_data.error if event is not None and event.step_failure_data else None
+        if error is not None:
+            parts.append(f"{event.step_key}: {error.message.strip()}")
+    return "\n".join(parts)[:8000]
+
+
 def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], list[dg.SensorDefinition]]:
     """Schedules and sensors, on by default only where AUTOMATION_ENABLED says so."""
     on = settings.automation_enabled
@@ -127,7 +138,9 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
         """Reject the run's file with the run's error."""
         path = context.dagster_run.tags.get(INBOX_TAG)
         if path and Path(path).exists():
-            reason = context.failure_event.message or "the ingest run failed"
+            reason = failure_reason(
+                context.instance, context.dagster_run.run_id, context.failure_event.message
+            )
             context.log.info(
                 "rejected %s", inbox.reject(Path(path), f"run {context.dagster_run.run_id}: {reason}")
             )
