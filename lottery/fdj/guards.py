@@ -8,6 +8,7 @@ memory. The limits are settings (``warehouse/settings.py``); this module only ap
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -73,6 +74,29 @@ def safe_member_name(name: str) -> bool:
     """Whether an archive member name stays inside the archive (no absolute path, no ``..``)."""
     path = PurePosixPath(name.replace("\\", "/"))
     return not path.is_absolute() and ".." not in path.parts and ":" not in name
+
+
+def declared_entries(data: bytes) -> int | None:
+    """The entry count a zip's end-of-central-directory record declares (None if not found or zip64).
+
+    Read before ``zipfile`` parses the central directory, so that an archive of a million tiny
+    entries is refused without building a million ``ZipInfo`` objects.
+    """
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    count = struct.unpack_from("<H", data, at + 10)[0]
+    return None if count == 0xFFFF else count
+
+
+def check_entry_count(data: bytes, name: str, limits: FileLimits) -> None:
+    """Refuse an archive declaring more entries than the limit, before parsing its directory."""
+    count = declared_entries(data)
+    if count is not None and count > limits.max_zip_members:
+        raise RefusedFileError(
+            f"{name}: zip archive holds {count} entries, the limit is {limits.max_zip_members} "
+            "(INGEST_MAX_ZIP_MEMBERS)"
+        )
 
 
 def check_archive(archive: zipfile.ZipFile, name: str, limits: FileLimits) -> None:

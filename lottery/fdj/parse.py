@@ -26,6 +26,7 @@ from lottery.fdj.guards import (
     FdjFileError,
     FileLimits,
     check_archive,
+    check_entry_count,
     check_lines,
     check_member,
     read_member,
@@ -130,6 +131,7 @@ def iter_csv_members(data: bytes, name: str, limits: FileLimits | None = None) -
     if not is_zip(data, name):
         yield name, data
         return
+    check_entry_count(data, name, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:

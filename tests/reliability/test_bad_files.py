@@ -12,10 +12,12 @@ import dagster as dg
 import duckdb
 import pytest
 
+from lottery.fdj.guards import RefusedFileError
+from lottery.fdj.parse import iter_csv_members
 from lottery.games import Game
 from pipelines.schedules import build_automation
 from tests.conftest import FIXTURES, fixture_bytes
-from tests.reliability.bad_files import KINDS, SHIPPED_EM, BadFile, junk_csv, junk_rows, zip_bomb
+from tests.reliability.bad_files import KINDS, SHIPPED_EM, BadFile, junk_csv, junk_rows, zip_bomb, zip_of
 from tests.rows import FdjCsv
 from warehouse.ingest import ingest_game
 from warehouse.settings import Settings
@@ -209,3 +211,14 @@ def test_50_mb_junk_csv_replay_is_refused_before_reading(tmp_path: Path) -> None
     (failed,) = result.failed
     assert "file is 50.0 MB, the limit is 20.0 MB (INGEST_MAX_FILE_BYTES)" in (failed.error or "")
     assert peak < 5 * 1024 * 1024
+
+
+def test_zip_of_20000_entries_is_refused_before_its_directory_is_parsed() -> None:
+    """The entry count is read from the end record: no ZipInfo built for 20,000 entries (< 1 MB allocated)."""
+    data = zip_of({f"euromillions_{i}.csv": b"" for i in range(20_000)}, level=0)
+    tracemalloc.start()
+    with pytest.raises(RefusedFileError, match="holds 20000 entries, the limit is 16"):
+        list(iter_csv_members(data, "euromillions_many.zip"))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 1024 * 1024
