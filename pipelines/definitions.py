@@ -41,7 +41,7 @@ def build_definitions() -> dg.Definitions:
         asset_checks=[check for game in Game for check in build_ingest_checks(game)],
         resources={
             "warehouse": Warehouse(database=str(settings.warehouse_path)),
-            "fdj_source": FdjSource(location=settings.fdj_source, http_timeout_s=settings.http_timeout_s),
+            "fdj_source": FdjSource.from_settings(settings),
             "serving": ServingStore(directory=str(settings.serving_dir)),
             "reports": ReportsStore(directory=str(settings.reports_dir)),
             "redis_cache": RedisCache(

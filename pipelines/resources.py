@@ -1,7 +1,10 @@
 """Dagster resources: the warehouse connection and the FDJ file source."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 import dagster as dg
@@ -9,6 +12,7 @@ import duckdb
 import redis
 from dagster_duckdb import DuckDBResource
 
+from lottery.fdj.guards import FileLimits
 from warehouse.schema import ensure_schema
 from warehouse.settings import Settings
 
@@ -26,10 +30,33 @@ class Warehouse(DuckDBResource):
 
 
 class FdjSource(dg.ConfigurableResource):
-    """Where the FDJ files are: a directory, a file or an http(s) URL, several separated by commas."""
+    """Where the FDJ files are: a directory, a file or an http(s) URL, several separated by commas.
+
+    With the ingest guards (defaults: the settings' defaults; ``build_definitions`` passes the settings).
+    """
 
     location: str
     http_timeout_s: float = 30.0
+    max_file_bytes: int = FileLimits.max_file_bytes
+    max_member_bytes: int = FileLimits.max_member_bytes
+    max_zip_ratio: float = FileLimits.max_zip_ratio
+    max_zip_members: int = FileLimits.max_zip_members
+    max_line_bytes: int = FileLimits.max_line_bytes
+    reject_file_share: float = FileLimits.reject_file_share
+    rejects_kept: int = FileLimits.rejects_kept
+
+    @classmethod
+    def from_settings(cls, settings: Settings, location: str | None = None) -> FdjSource:
+        """The source and guards the settings describe."""
+        return cls(
+            location=location or settings.fdj_source,
+            http_timeout_s=settings.http_timeout_s,
+            **vars(settings.file_limits()),
+        )
+
+    def limits(self) -> FileLimits:
+        """The ingest guards."""
+        return FileLimits(**{f.name: getattr(self, f.name) for f in fields(FileLimits)})
 
 
 class ServingStore(dg.ConfigurableResource):

@@ -1,4 +1,5 @@
-"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, inbox.
+"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, inbox,
+orphaned runs.
 
 Schedules and sensors start RUNNING when AUTOMATION_ENABLED is set (the main command sets it) and
 STOPPED otherwise (tests, one-off CLI runs), where the UI or a test can still turn them on.
@@ -13,6 +14,7 @@ from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.orphans import fail_orphaned_runs
 from warehouse.inbox import Claimed, Inbox
 from warehouse.settings import Settings
 
@@ -46,12 +48,23 @@ def cache_cleanup_job() -> None:
     cache_cleanup_op()
 
 
+def failure_reason(instance: dg.DagsterInstance, run_id: str, run_message: str | None) -> str:
+    """Why a run failed: its own message and each failed step's error (a rejected file's reason)."""
+    parts = [run_message or "the ingest run failed"]
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        event = entry.dagster_event
+        error = event.step_failure_data.error if event is not None and event.step_failure_data else None
+        if error is not None:
+            parts.append(f"{event.step_key}: {error.message.strip()}")
+    return "\n".join(parts)[:8000]
+
+
 def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], list[dg.SensorDefinition]]:
     """Schedules and sensors, on by default only where AUTOMATION_ENABLED says so."""
     on = settings.automation_enabled
     schedule_status = dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
     sensor_status = dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
-    inbox = Inbox(settings.inbox_dir)
+    inbox = Inbox(settings.inbox_dir, settings.file_limits())
 
     @dg.schedule(
         cron_schedule="0 6 * * *",
@@ -86,11 +99,12 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
         job=inbox_ingest_job,
         minimum_interval_seconds=settings.inbox_poll_s,
         default_status=sensor_status,
-        description=f"Ingests FDJ .csv/.zip files dropped in {settings.inbox_dir}; unreadable ones go to "
-        "rejected/ with a reason file, processed ones to archive/.",
+        description=f"Ingests FDJ .csv/.zip files dropped in {settings.inbox_dir}; refused ones (too big, "
+        "zip bombs, unreadable, mostly bad rows) go to rejected/ with a reason file, the others to archive/.",
     )
     def fdj_inbox_sensor(context: dg.SensorEvaluationContext):
-        """Claim each settled file: unreadable -> rejected/ now; readable -> one run of the whole pipeline."""
+        """Claim each settled file: refused -> rejected/ now; readable -> one run of the whole pipeline."""
+        inbox.ensure()  # the folders exist from the first tick, even if someone removed them
         for path in inbox.ready():
             outcome = inbox.claim(path)
             if not isinstance(outcome, Claimed):
@@ -124,12 +138,27 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
         """Reject the run's file with the run's error."""
         path = context.dagster_run.tags.get(INBOX_TAG)
         if path and Path(path).exists():
-            reason = context.failure_event.message or "the ingest run failed"
+            reason = failure_reason(
+                context.instance, context.dagster_run.run_id, context.failure_event.message
+            )
             context.log.info(
                 "rejected %s", inbox.reject(Path(path), f"run {context.dagster_run.run_id}: {reason}")
             )
 
+    @dg.sensor(
+        minimum_interval_seconds=60,
+        default_status=sensor_status,
+        description="Marks FAILURE the STARTED runs whose process is gone (kill -9, crash): see "
+        "pipelines/orphans.py. Run monitoring (dagster.yaml) cannot tell with the default run launcher.",
+    )
+    def orphaned_run_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+        """Fail orphaned runs; never requests a run."""
+        failed = fail_orphaned_runs(context.instance)
+        if failed:
+            context.log.warning("marked %d orphaned run(s) FAILURE: %s", len(failed), ", ".join(failed))
+        return dg.SkipReason(f"{len(failed)} orphaned run(s) marked FAILURE")
+
     return (
         [daily_statistics_schedule, cache_cleanup_schedule, weekly_report_schedule],
-        [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor],
+        [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor, orphaned_run_sensor],
     )

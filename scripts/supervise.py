@@ -3,6 +3,7 @@
     .venv/bin/python scripts/supervise.py      (scripts/run.sh installs first, then runs this)
 
 1. Redis: REDIS_URL if it answers, else a private ``redis-server`` on a free port (files under var/redis).
+   The inbox folders are created, and runs a previous platform left STARTED (killed) are marked failed.
 2. The first materialisation of every asset if nothing is published yet.
 3. ``dagster dev`` (webserver + daemon: schedules and the inbox sensor run), the API (uvicorn) and one
    Celery worker, each in its own process group, their logs prefixed with their name.
@@ -180,6 +181,29 @@ class Platform:
         say(f"started a private Redis at {url} (no Redis answered at REDIS_URL)")
         self.env["REDIS_URL"] = url
 
+    def prepare(self) -> list[str]:
+        """Create the inbox folders (users drop files there from the start) and fail orphaned runs.
+
+        Nothing of this platform runs yet, so on the local (SQLite) instance a STARTED run whose process
+        is gone was killed with the previous platform (see pipelines/orphans.py); returns their ids.
+        """
+        from warehouse.inbox import Inbox
+
+        Inbox(Path(self.env.get("INBOX_DIR", ROOT / "var" / "inbox"))).ensure()
+        if self.env.get("DAGSTER_PG_URL"):
+            return []  # several machines: run monitoring's runtime limit is the backstop
+        import dagster as dg
+
+        from pipelines.orphans import fail_orphaned_runs
+
+        home = Path(self.env["DAGSTER_HOME"])
+        home.mkdir(parents=True, exist_ok=True)
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            failed = fail_orphaned_runs(instance)
+        if failed:
+            say(f"marked {len(failed)} run(s) left STARTED by a killed platform FAILURE: {', '.join(failed)}")
+        return failed
+
     def first_materialisation(self) -> None:
         """Materialise everything if nothing was ever published (a fresh install)."""
         serving = Path(self.env.get("SERVING_DIR", ROOT / "var" / "serving"))
@@ -311,6 +335,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     platform.redis()
     try:
+        platform.prepare()
         platform.first_materialisation()
         if interrupted.is_set():
             return 130

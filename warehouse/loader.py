@@ -11,6 +11,11 @@ For each draw of a file, against what the warehouse already holds:
 
 Each file is loaded in one transaction and leaves one ``ingest_log`` row whose counts add up:
 ``rows_read = rows_inserted + rows_updated + rows_unchanged + rows_rejected``.
+
+A file whose rows are mostly rejected (more than ``REJECT_FILE_SHARE``, or all of them) is rejected
+as a whole: the transaction is rolled back, and its ``ingest_log`` row says ``failed`` with the
+reason and the counts. Only the first ``REJECTS_KEPT_PER_FILE`` rejected rows of a file are stored in
+``rejects``; ``rows_rejected`` always has the full count.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from enum import StrEnum
 import duckdb
 import numpy as np
 
+from lottery.fdj.guards import FileLimits, too_many_rejected, whole_file_reason
 from lottery.fdj.parse import ParsedDraw, ParsedFile, Reject
 from lottery.games import DrawKind, Game, era_on
 from warehouse.schema import DRAW_TABLES, ensure_schema
@@ -281,8 +287,14 @@ def load_parsed(
     sha256: str | None,
     size: int | None,
     run_id: str | None = None,
+    limits: FileLimits | None = None,
 ) -> FileReport:
-    """Load one parsed file in one transaction and log it; returns what it did."""
+    """Load one parsed file in one transaction and log it; returns what it did.
+
+    If the file's rejected rows (bad rows, and rows conflicting with loaded draws) are over
+    ``limits.reject_file_share``, nothing of it is loaded and it is logged as failed.
+    """
+    limits = limits or FileLimits()
     ensure_schema(con)
     started = datetime.now()
     as_of = max((d.draw_date for d in parsed.draws), default=date.min)
@@ -318,9 +330,58 @@ def load_parsed(
         report = FileReport(file=parsed.source, game=parsed.game, sha256=sha256, rows_read=parsed.rows_read)
         for status in line_status.values():
             setattr(report, status.value, getattr(report, status.value) + 1)
-        report.reject_reasons = [r.reason for r in rejects]
-        ingest_id = _log(con, report, parsed.encoding, size, run_id, started)
-        _store_rejects(con, ingest_id, parsed.game, parsed.source, rejects)
+        rejects.sort(key=lambda r: r.line_no)
+        report.reject_reasons = [r.reason for r in rejects[: limits.rejects_kept]]
+        whole = too_many_rejected(report.rows_read, report.rejected, limits.reject_file_share)
+        if not whole:
+            ingest_id = _log(con, report, parsed.encoding, size, run_id, started)
+            _store_rejects(con, ingest_id, parsed.game, parsed.source, rejects[: limits.rejects_kept])
+            con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if whole:
+        con.execute("ROLLBACK")
+        return log_rejected_file(
+            con, parsed, rejects, report.rejected, sha256=sha256, size=size, run_id=run_id, limits=limits
+        )
+    return report
+
+
+def log_rejected_file(
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    rejects: list[Reject],
+    rejected: int,
+    *,
+    sha256: str | None,
+    size: int | None,
+    run_id: str | None,
+    limits: FileLimits,
+) -> FileReport:
+    """Record a file rejected as a whole: a failed ingest_log row with the counts, and its first rejects."""
+    ensure_schema(con)
+    first = sorted(rejects, key=lambda r: r.line_no)[: limits.rejects_kept]
+    reason = whole_file_reason(
+        parsed.source,
+        parsed.rows_read,
+        rejected,
+        limits.reject_file_share,
+        [(r.line_no, r.reason) for r in first],
+    )
+    report = FileReport(
+        file=parsed.source,
+        game=parsed.game,
+        sha256=sha256,
+        rows_read=parsed.rows_read,
+        rejected=rejected,
+        error=reason,
+        reject_reasons=[r.reason for r in first],
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ingest_id = _log(con, report, parsed.encoding, size, run_id, datetime.now())
+        _store_rejects(con, ingest_id, parsed.game, parsed.source, first)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -11,15 +11,22 @@ warehouse Dagster writes. After each pipeline run Dagster *publishes* a snapshot
 
 Readers look at the manifest on every request (one ``stat``), and switch to the new file when it
 changes; requests in flight finish on the file they started with. Old files are pruned.
+
+A publish holds an exclusive ``flock`` on ``.publish.lock`` while it writes. A publish killed
+mid-way leaves ``.serving-*.duckdb.tmp`` (and its ``.wal``) or a ``.manifest.json.*.tmp`` behind;
+the next publish, once it holds the lock (so no other publish is writing), deletes every such
+leftover that the manifest does not name.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +40,7 @@ from warehouse.statistics import data_version
 
 MANIFEST = "manifest.json"
 KEEP_OLD_SNAPSHOTS = 2
+LOCK = ".publish.lock"
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,49 @@ def publish(
 
     ``before_switch(new_file)`` runs once the new file is complete and before readers see it: the
     cache warm-up goes there, so the first request for the new data is already a HIT.
+    Leftovers of earlier publishes that were killed are removed first (see :func:`clean_leftovers`).
     """
     serving_dir.mkdir(parents=True, exist_ok=True)
+    with _publish_lock(serving_dir):
+        clean_leftovers(serving_dir)
+        return _publish(con, serving_dir, run_id, before_switch)
+
+
+@contextlib.contextmanager
+def _publish_lock(serving_dir: Path) -> Iterator[None]:
+    """One publish at a time per serving folder; the kernel drops the lock when its process dies."""
+    with (serving_dir / LOCK).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean_leftovers(serving_dir: Path) -> list[str]:
+    """Delete temporary files of killed publishes (call with the publish lock held); returns their names.
+
+    Only ``.serving-*.duckdb.tmp`` (+ ``.wal``) and ``.manifest.json.*.tmp`` files are candidates, and
+    never one the manifest names. Holding the lock means no live publish is writing any of them.
+    """
+    manifest = read_manifest(serving_dir)
+    named = {manifest.snapshot} if manifest else set()
+    removed = []
+    for pattern in (".serving-*.duckdb.tmp", ".serving-*.duckdb.tmp.wal", f".{MANIFEST}.*.tmp"):
+        for path in serving_dir.glob(pattern):
+            if path.name.removeprefix(".").split(".tmp")[0] in named:
+                continue
+            path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return sorted(removed)
+
+
+def _publish(
+    con: duckdb.DuckDBPyConnection,
+    serving_dir: Path,
+    run_id: str | None,
+    before_switch: Callable[[Path], None] | None,
+) -> Manifest:
     stamp = datetime.now(UTC)
     name = f"serving-{stamp:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.duckdb"
     tmp = serving_dir / f".{name}.tmp"

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lottery.fdj.guards import MIB, FileLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,6 +35,32 @@ class Settings(BaseSettings):
     )
     inbox_poll_s: int = Field(
         default=10, ge=1, description="How often the inbox sensor looks (INBOX_POLL_S)."
+    )
+    ingest_max_file_bytes: int = Field(
+        default=20 * MIB, ge=1024, description="Largest FDJ file read, CSV or zip (INGEST_MAX_FILE_BYTES)."
+    )
+    ingest_max_member_bytes: int = Field(
+        default=20 * MIB,
+        ge=1024,
+        description="Largest zip member uncompressed, declared and inflated (INGEST_MAX_MEMBER_BYTES).",
+    )
+    ingest_max_zip_ratio: float = Field(
+        default=100.0, ge=1, description="Largest compression ratio of a zip member (INGEST_MAX_ZIP_RATIO)."
+    )
+    ingest_max_zip_members: int = Field(
+        default=16, ge=1, description="Most entries in one zip archive (INGEST_MAX_ZIP_MEMBERS)."
+    )
+    ingest_max_line_bytes: int = Field(
+        default=64 * 1024, ge=256, description="Longest line of a CSV (INGEST_MAX_LINE_BYTES)."
+    )
+    reject_file_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Above this share of rejected rows a file is rejected whole (REJECT_FILE_SHARE).",
+    )
+    rejects_kept_per_file: int = Field(
+        default=100, ge=0, description="Rejected rows stored per file; the count is always kept."
     )
     automation_enabled: bool = Field(
         default=False,
@@ -91,6 +119,18 @@ class Settings(BaseSettings):
         if not self.celery_result_backend:
             object.__setattr__(self, "celery_result_backend", f"{base.rstrip('/')}/2")
         return self
+
+    def file_limits(self) -> FileLimits:
+        """The ingest guards these settings describe."""
+        return FileLimits(
+            max_file_bytes=self.ingest_max_file_bytes,
+            max_member_bytes=self.ingest_max_member_bytes,
+            max_zip_ratio=self.ingest_max_zip_ratio,
+            max_zip_members=self.ingest_max_zip_members,
+            max_line_bytes=self.ingest_max_line_bytes,
+            reject_file_share=self.reject_file_share,
+            rejects_kept=self.rejects_kept_per_file,
+        )
 
 
 def get_settings() -> Settings:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import httpx
 
+from lottery.fdj.guards import FileLimits, RefusedFileError, check_size, read_bounded, size_text
 from lottery.fdj.parse import FdjFileError
 from lottery.games import Game
 
@@ -37,22 +40,49 @@ def expand(spec: str) -> list[str]:
     return out
 
 
-def fetch(location: str, *, timeout_s: float = 30.0) -> bytes:
-    """The bytes of one file or URL; any failure is an :class:`FdjFileError` naming the location."""
+def fetch(location: str, *, timeout_s: float = 30.0, max_bytes: int | None = None) -> bytes:
+    """The bytes of one file or URL; any failure is an :class:`FdjFileError` naming the location.
+
+    Nothing over ``max_bytes`` (default ``INGEST_MAX_FILE_BYTES``'s default) is read: a local file
+    is refused by its size before reading, a download by its Content-Length or once the streamed
+    body passes the limit.
+    """
+    limit = FileLimits().max_file_bytes if max_bytes is None else max_bytes
     if is_url(location):
-        try:
-            response = httpx.get(location, timeout=timeout_s, follow_redirects=True)
-        except httpx.HTTPError as exc:
-            raise FdjFileError(f"{location}: download failed ({exc.__class__.__name__}: {exc})") from exc
-        if response.status_code != 200:
-            raise FdjFileError(f"{location}: HTTP {response.status_code} {response.reason_phrase}")
-        return response.content
+        return _download(location, timeout_s, limit)
     try:
-        return Path(location).read_bytes()
+        mode = os.stat(location).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a FIFO or device would block or never end
+            raise FdjFileError(f"{location}: not a regular file")
+        with Path(location).open("rb") as stream:
+            check_size(location, os.fstat(stream.fileno()).st_size, limit)
+            return read_bounded(stream, location, limit)
     except FileNotFoundError as exc:
         raise FdjFileError(f"{location}: no such file") from exc
     except OSError as exc:
         raise FdjFileError(f"{location}: cannot be read ({exc.strerror})") from exc
+
+
+def _download(url: str, timeout_s: float, limit: int) -> bytes:
+    try:
+        with httpx.stream("GET", url, timeout=timeout_s, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise FdjFileError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit():
+                check_size(url, int(declared), limit)
+            chunks: list[bytes] = []
+            total = 0
+            for chunk in response.iter_bytes():
+                total += len(chunk)
+                if total > limit:
+                    raise RefusedFileError(
+                        f"{url}: download is larger than {size_text(limit)} (INGEST_MAX_FILE_BYTES); stopped"
+                    )
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except httpx.HTTPError as exc:
+        raise FdjFileError(f"{url}: download failed ({exc.__class__.__name__}: {exc})") from exc
 
 
 def game_hint(location: str) -> Game | None:

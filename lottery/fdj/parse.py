@@ -16,16 +16,24 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from lottery.fdj.guards import (
+    FdjFileError,
+    FileLimits,
+    check_archive,
+    check_entry_count,
+    check_lines,
+    check_member,
+    read_member,
+)
 from lottery.games import DrawKind, Game, check_draw, era_on
 
-
-class FdjFileError(ValueError):
-    """A whole file cannot be read as an FDJ draw history (the message names the file)."""
+__all__ = ["FdjFileError", "FileLimits"]
 
 
 class RowError(ValueError):
@@ -107,30 +115,54 @@ class ParsedFile:
 # Files and archives
 
 
-def iter_csv_members(data: bytes, name: str) -> Iterator[tuple[str, bytes]]:
-    """Yield ``(name, csv bytes)`` for a CSV, or for each CSV inside an FDJ zip archive."""
-    if data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip"):
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise FdjFileError(f"{name}: not a readable zip archive ({exc})") from exc
-        members = [m for m in archive.namelist() if m.lower().endswith(".csv") and not m.endswith("/")]
-        if not members:
-            raise FdjFileError(f"{name}: zip archive holds no .csv file ({archive.namelist()})")
-        for member in sorted(members):
-            try:
-                yield f"{name}!{member}", archive.read(member)
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise FdjFileError(f"{name}!{member}: cannot be extracted ({exc})") from exc
-    else:
+def is_zip(data: bytes, name: str) -> bool:
+    """Whether these bytes are read as a zip archive (by signature, or by name)."""
+    return data[:4] in (b"PK\x03\x04", b"PK\x05\x06") or name.lower().endswith(".zip")
+
+
+def iter_csv_members(data: bytes, name: str, limits: FileLimits | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield ``(name, csv bytes)`` for a CSV, or for each CSV inside an FDJ zip archive.
+
+    An archive is checked against ``limits`` before anything is inflated (entry count, member
+    names, each member's declared size and compression ratio) and each member is inflated in
+    chunks, stopping at its limit: a zip bomb costs at most one member limit of memory.
+    """
+    limits = limits or FileLimits()
+    if not is_zip(data, name):
         yield name, data
+        return
+    check_entry_count(data, name, limits)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise FdjFileError(f"{name}: not a readable zip archive ({exc})") from exc
+    check_archive(archive, name, limits)
+    infos = sorted(
+        (i for i in archive.infolist() if i.filename.lower().endswith(".csv") and not i.is_dir()),
+        key=lambda i: i.filename,
+    )
+    if not infos:
+        shown = [i.filename[:120] for i in archive.infolist()[:10]]
+        raise FdjFileError(f"{name}: zip archive holds no .csv file ({shown}); nested archives are not read")
+    for info in infos:
+        check_member(info, f"{name}!{info.filename}", limits)
+    for info in infos:
+        label = f"{name}!{info.filename}"
+        try:
+            yield label, read_member(archive, info, label, limits)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+            raise FdjFileError(f"{label}: cannot be extracted ({exc})") from exc
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode FDJ bytes: UTF-8 (with or without BOM) where valid, else Windows-1252, else Latin-1."""
     if not data.strip():
         raise FdjFileError(f"{name}: file is empty")
-    if b"\x00" in data[:65536]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise FdjFileError(
+            f"{name}: UTF-16 text; FDJ files are UTF-8 or Windows-1252, save it as one of these"
+        )
+    if b"\x00" in data:
         raise FdjFileError(f"{name}: binary content (NUL bytes), not a CSV text file")
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
@@ -265,7 +297,7 @@ def detect_layout(header: list[str], name: str) -> Layout:
         balls, bonus = [f"boule_{i}" for i in range(1, 7)], ["boule_complementaire"]
         combos = ("combinaison_gagnante_en_ordre_croissant",)
     else:
-        shown = ", ".join(h for h in header[:8] if h) or "(none)"
+        shown = ", ".join(h[:40] for h in header[:8] if h)[:200] or "(none)"
         raise FdjFileError(
             f"{name}: not an FDJ draw history: no EuroMillions (etoile_1/etoile_2) or Loto "
             f"(numero_chance, or boule_6/boule_complementaire) columns; header starts {shown}"
@@ -436,14 +468,24 @@ def split_fields(line: str, trailing_separator: bool) -> list[str]:
     return fields
 
 
-def parse_csv(data: bytes, name: str, *, game: Game | None = None, today: date | None = None) -> ParsedFile:
+def parse_csv(
+    data: bytes,
+    name: str,
+    *,
+    game: Game | None = None,
+    today: date | None = None,
+    limits: FileLimits | None = None,
+) -> ParsedFile:
     """Parse one FDJ CSV export.
 
     ``game``, when given, is what the caller expects; a file of the other game is an error.
-    ``today``, when given, rejects draws dated after it.
+    ``today``, when given, rejects draws dated after it. ``limits`` bounds line length.
     """
+    limits = limits or FileLimits()
     text, encoding = decode(data, name)
     lines = text.splitlines()
+    del text
+    check_lines(lines, name, limits.max_line_bytes)
     if not lines or not lines[0].strip():
         raise FdjFileError(f"{name}: file is empty or has no header line")
     trailing = rows_end_with_separator(lines[0], lines[1:])
@@ -483,12 +525,17 @@ def parse_csv(data: bytes, name: str, *, game: Game | None = None, today: date |
 
 
 def parse_file(
-    data: bytes, name: str, *, game: Game | None = None, today: date | None = None
+    data: bytes,
+    name: str,
+    *,
+    game: Game | None = None,
+    today: date | None = None,
+    limits: FileLimits | None = None,
 ) -> list[ParsedFile]:
     """Parse a CSV, or every CSV in an FDJ zip archive."""
     return [
-        parse_csv(member, member_name, game=game, today=today)
-        for member_name, member in iter_csv_members(data, name)
+        parse_csv(member, member_name, game=game, today=today, limits=limits)
+        for member_name, member in iter_csv_members(data, name, limits)
     ]
 
 

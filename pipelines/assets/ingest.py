@@ -60,6 +60,7 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
                 run_id=context.run.run_id,
                 today=date.today(),
                 timeout_s=fdj_source.http_timeout_s,
+                limits=fdj_source.limits(),
             )
             first, last = con.execute(
                 "SELECT min(draw_date), max(draw_date) FROM draws WHERE game = ?", [game.value]
@@ -81,8 +82,8 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
             problems = "; ".join(f.error or "" for f in result.failed)
             raise dg.Failure(
                 description=(
-                    f"{len(result.failed)} {game.value} file(s) could not be read: {problems}. "
-                    f"The {len(result.files) - len(result.failed)} readable file(s) were loaded."
+                    f"{len(result.failed)} {game.value} file(s) could not be read or were rejected: "
+                    f"{problems}. The {len(result.files) - len(result.failed)} readable file(s) were loaded."
                 ),
                 metadata=metadata,
             )
