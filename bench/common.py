@@ -118,7 +118,7 @@ def shipped_draws(source: str, game: Game = Game.EUROMILLIONS) -> DrawSet:
 # --- Reporting: one Markdown table in the README's format, and a JSON result file ---------------------
 
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
-SUFFIX = {"s": " s", "ms": " ms", "x": "x", "%": " %", "MB": " MB"}
+SUFFIX = {"s": " s", "ms": " ms", "x": "x", "%": " %", "MB": " MB", "GB": " GB"}
 CHECK = {True: "✓", False: "✗"}
 Align = Literal["left", "right"]
 
