@@ -23,6 +23,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from math import floor, log10
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,6 +139,16 @@ def auto_digits(value: float, unit: str) -> int:
     return 2 if size < 1 else 1 if size < 100 else 0
 
 
+def p_value_text(p: float) -> str:
+    """As lottery.significance.p_text: 0.43, 0.0497 (below 0.1, three figures rounded down), < 0.001."""
+    if p < 0.001:
+        return "< 0.001"
+    if p >= 0.1:
+        return f"{p:.2f}"
+    scale = 10 ** (2 - floor(log10(p)))
+    return f"{floor(p * scale) / scale:.3g}"
+
+
 def ms(seconds: float, digits: int | None = None, **kw: Any) -> Measure:
     """A duration measured in seconds, printed in milliseconds."""
     return Measure(seconds, "s", digits, display="ms", **kw)
@@ -208,7 +219,9 @@ class Measure:
         """``1,563 ms``, ``2.4x``, ``**125 %** (target ≥ 70 % ✓)``, ``0.0042``."""
         value, unit = self.shown()
         if unit == "p" and self.digits is None:
-            number = f"{value:.2f}" if value >= 0.01 else f"{value:.2g}"
+            number = p_value_text(value)
+        elif unit == "cutoff" and self.digits is None:
+            number = f"{value:.2g}"
         else:
             digits = auto_digits(value, unit) if self.digits is None else self.digits
             number = f"{value:,.{digits}f}"
@@ -444,7 +457,7 @@ class Report:
         if self.figures:
             parts.append("\n".join(f"- {label}: {m.text()}" for label, m in self.figures.items()))
         if self.notes:
-            parts.append("\n".join(self.notes))
+            parts += self.notes
         return "\n\n".join(parts)
 
     def to_json(self) -> dict[str, Any]:
