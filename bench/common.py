@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import operator
 import os
 import platform
 import shlex
@@ -121,6 +122,7 @@ def shipped_draws(source: str, game: Game = Game.EUROMILLIONS) -> DrawSet:
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 SUFFIX = {"s": " s", "ms": " ms", "x": "x", "%": " %", "MB": " MB", "GB": " GB"}
 CHECK = {True: "✓", False: "✗"}
+OPS = {"<": operator.lt, "≤": operator.le, ">": operator.gt, "≥": operator.ge}
 Align = Literal["left", "right"]
 
 
@@ -170,10 +172,7 @@ class Target:
     @classmethod
     def check(cls, value: float, op: Literal["<", "≤", ">", "≥"], limit: Measure) -> Target:
         """``value`` (in ``limit``'s unit) against the limit."""
-        met = {"<": value < limit.value, "≤": value <= limit.value}.get(op)
-        if met is None:
-            met = value > limit.value if op == ">" else value >= limit.value
-        return cls(op, limit, met)
+        return cls(op, limit, OPS[op](value, limit.value))
 
     def text(self) -> str:
         """``< 20 ms ✓``."""
@@ -194,8 +193,9 @@ class Measure:
     """A raw number with its unit and how it is printed.
 
     Durations are kept in seconds and may be printed in ``ms`` (``display``); ``digits`` is the number
-    of decimals printed (None: chosen from the magnitude); units other than s, ms, x, % and MB are
-    named by the column header and not repeated in the cell.
+    of decimals printed (None: chosen from the magnitude; p-values (unit ``p``) as the domain prints
+    them, cutoffs (unit ``cutoff``) to two figures); units other than s, ms, x, %, MB and GB are
+    named by the column header or the label and not repeated in the cell.
     """
 
     value: float
