@@ -12,7 +12,9 @@ with a baseline timed in the same run so the ratio is what to compare across mac
 
 backtest() adds, per target, the history copy, the strategy inputs (once, shared by the strategies),
 one generate() call per strategy, the scoring, and the t tests at the end. Target: under 10 s.
-The result table follows: every figure next to the exact expectation for random tickets.
+The result table follows: every figure next to the exact expectation for random tickets, then each
+strategy's verdict (and the conclusion over all strategies with its cutoff, when the back-test gives
+one). Prints Markdown tables and writes bench/results/bench_backtest.json (see bench.common.Report).
 """
 
 from __future__ import annotations
@@ -24,7 +26,19 @@ from datetime import date
 
 import numpy as np
 
-from bench.common import median_s, shipped_draws
+from bench.common import (
+    Cell,
+    Column,
+    Interval,
+    Measure,
+    Report,
+    Target,
+    add_results_argument,
+    median_s,
+    progress,
+    ratio,
+    shipped_draws,
+)
 from lottery.backtest import BacktestConfig, BacktestResult, backtest, era_of
 from lottery.games import Era, Game
 from lottery.stats.engine import DrawSet
@@ -66,70 +80,109 @@ def baseline(ds: DrawSet, targets: int, tickets: int) -> Callable[[], object]:
     return run
 
 
-def _ci(low: float | None, high: float | None) -> str:
-    return "n/a" if low is None or high is None else f"[{low:.3f}, {high:.3f}]"
+def _ci(low: float | None, high: float | None) -> Cell:
+    return "n/a" if low is None or high is None else Interval(low, high, 3)
 
 
-def _pv(p: float | None) -> str:
-    return "n/a" if p is None else f"{p:.2f}"
+def _pv(p: float | None) -> Cell:
+    return "n/a" if p is None else Measure(p, "p")
 
 
-def table(result: BacktestResult) -> None:
-    """The result, every figure next to its exact expectation for random tickets."""
-    header = (
-        f"  {'strategy':<18} {'main':>6} {'exp':>6} {'95% CI':>16} {'p':>5}   {'stars':>6} {'exp':>6} "
-        f"{'p':>5}   {'any prize':>9} {'exp':>7} {'95% CI':>16} {'p':>5}"
+def result_table(report: Report, result: BacktestResult) -> None:
+    """The result, every figure next to its exact expectation for random tickets; verdicts as notes."""
+    right = ("expected", "95 % CI", "p")
+    table = report.table(
+        Column("strategy", "left"),
+        Column("main matches"),
+        *(Column(h) for h in right),
+        Column("stars"),
+        Column("expected"),
+        Column("p"),
+        Column("any prize"),
+        *(Column(h) for h in right),
+        title=f"Targets {result.first_target} .. {result.last_target}, seed {result.config.seed}:",
     )
-    print(header)
-    print("  " + "-" * (len(header) - 2))
     for s in result.strategies:
-        print(
-            f"  {s.strategy.value:<18} {s.mean_main_matches:>6.3f} {s.expected_main_matches:>6.3f} "
-            f"{_ci(s.main_ci_low, s.main_ci_high):>16} {_pv(s.main_p_value):>5}   "
-            f"{s.mean_bonus_matches:>6.3f} {s.expected_bonus_matches:>6.3f} {_pv(s.bonus_p_value):>5}   "
-            f"{s.any_prize_rate:>9.4f} {s.expected_any_prize_rate:>7.4f} "
-            f"{_ci(s.any_prize_ci_low, s.any_prize_ci_high):>16} {_pv(s.any_prize_p_value):>5}"
+        table.add(
+            f"`{s.strategy.value}`",
+            Measure(s.mean_main_matches, "matches", 3),
+            Measure(s.expected_main_matches, "matches", 3),
+            _ci(s.main_ci_low, s.main_ci_high),
+            _pv(s.main_p_value),
+            Measure(s.mean_bonus_matches, "matches", 3),
+            Measure(s.expected_bonus_matches, "matches", 3),
+            _pv(s.bonus_p_value),
+            Measure(s.any_prize_rate, "rate", 4),
+            Measure(s.expected_any_prize_rate, "rate", 4),
+            _ci(s.any_prize_ci_low, s.any_prize_ci_high),
+            _pv(s.any_prize_p_value),
         )
-    print()
-    for s in result.strategies:
-        print(f"  {s.strategy.value}: {s.verdict}")
-    print(f"\n  {result.note}")
+    report.notes.append("\n".join(f"- `{s.strategy.value}`: {s.verdict}" for s in result.strategies))
+    conclusion = getattr(result, "conclusion", "")
+    if conclusion:
+        cutoff = getattr(result, "cutoff", None)
+        comparisons = getattr(result, "comparisons", None)
+        if cutoff is not None:
+            over = f" (0.05 / {comparisons} comparisons)" if comparisons else ""
+            report.figure(f"cutoff: a p below it stands out{over}", Measure(cutoff, "cutoff"))
+        if comparisons:
+            report.figure("comparisons judged together", Measure(comparisons, "tests", 0))
+        report.notes.append(conclusion)
+    report.notes.append(result.note)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Time the baseline and backtest(); print the timing table and the result."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--grids", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
-    args = parser.parse_args()
+    add_results_argument(parser)
+    args = parser.parse_args(argv)
+    report = Report.start("bench.bench_backtest", "Back-test", args, argv)
 
     start = time.perf_counter()
     ds = shipped_draws(args.source)
     config = BacktestConfig(draws=args.draws, grids=args.grids, seed=args.seed)
     tickets = len(config.strategies) * config.draws * config.grids
-    print(
+    progress(
         f"EuroMillions: {ds.size} draws from {args.source} (warehouse built in "
         f"{time.perf_counter() - start:.1f} s); {len(config.strategies)} strategies x {config.draws} "
-        f"targets x {config.grids} grids = {tickets:,} tickets, median of {args.repeat}\n"
+        f"targets x {config.grids} grids = {tickets:,} tickets, median of {args.repeat}"
+    )
+    report.figure("EuroMillions draws", Measure(ds.size, "draws", 0))
+    report.figure(
+        f"tickets: {len(config.strategies)} strategies × {config.draws} targets × {config.grids} grids",
+        Measure(tickets, "tickets", 0),
     )
     base = median_s(baseline(ds, config.draws, len(config.strategies) * config.grids), args.repeat)
     results: list[BacktestResult] = []
     seconds = median_s(lambda: results.append(backtest(ds, config)), args.repeat)
-    verdict = "ok" if seconds < TARGET_S else "MISSED"
-    print(f"  {'case':<44} {'s':>8} {'tickets/s':>11} {'vs baseline':>12}")
-    print(
-        f"  {'baseline: random tickets scored, no strategy':<44} {base:>8.3f} "
-        f"{tickets / base:>11,.0f} {'1.0x':>12}"
+    timing = report.table(
+        Column("case", "left"),
+        Column("median"),
+        Column("tickets/s"),
+        Column("vs baseline"),
+        Column("target", "left"),
     )
-    print(
-        f"  {'backtest()':<44} {seconds:>8.3f} {tickets / seconds:>11,.0f} {seconds / base:>11.1f}x"
-        f"  < {TARGET_S:g} s {verdict}\n"
+    timing.add(
+        "baseline: the same number of random tickets scored, no strategy",
+        Measure(base, "s", 3, display="s"),
+        Measure(tickets / base, "tickets/s", 0),
+        ratio(1.0, 0),
+        None,
     )
-    result = results[-1]
-    print(f"Targets {result.first_target} .. {result.last_target}, seed {config.seed}\n")
-    table(result)
+    timing.add(
+        "`backtest()`: history, inputs, generate() per strategy, scoring, t tests",
+        Measure(seconds, "s", 3, display="s"),
+        Measure(tickets / seconds, "tickets/s", 0),
+        ratio(seconds / base),
+        Target.check(seconds, "<", Measure(TARGET_S, "s", 0, display="s")),
+    )
+    result_table(report, results[-1])
+    report.finish(args.results_dir)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 
 Both are timed in the same run (median of ``--repeat``), so the ratio is what to compare across
 machines: it says what parsing, validation, idempotent merging and logging cost on top of reading.
+Prints the README's table and writes bench/results/bench_ingest.json (see bench.common.Report).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.common import Column, Measure, Report, add_results_argument, ms, ratio
 from lottery.games import Game
 from warehouse.ingest import ingest_game
 from warehouse.settings import PROJECT_ROOT
@@ -46,12 +48,14 @@ def time_read_csv(files: list[str]) -> tuple[float, int]:
     return elapsed, rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run both timings and print them with their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
-    args = parser.parse_args()
+    add_results_argument(parser)
+    args = parser.parse_args(argv)
+    report = Report.start("bench.bench_ingest", "Ingest", args, argv)
     files = [f for f in expand(args.source) if f.endswith(".csv")]
     size = sum(Path(f).stat().st_size for f in files)
     ingest, read = [], []
@@ -61,10 +65,15 @@ def main() -> None:
         seconds, rows = time_read_csv(files)
         read.append(seconds)
     i, r = statistics.median(ingest), statistics.median(read)
-    print(f"files: {len(files)} ({size / 1e6:.2f} MB), rows: {rows}, draws loaded per cold ingest: {loaded}")
-    print(f"duckdb.read_csv of the same bytes (baseline): {r * 1000:8.1f} ms  (median of {args.repeat})")
-    print(f"full cold ingest (parse, validate, merge, log): {i * 1000:8.1f} ms  (median of {args.repeat})")
-    print(f"ratio ingest / read_csv: {i / r:.1f}x")
+    report.figure("files", Measure(len(files), "files", 0))
+    report.figure("size", Measure(size / 1e6, "MB", 2))
+    report.figure("rows", Measure(rows, "rows", 0))
+    report.figure("draws loaded per cold ingest", Measure(loaded, "draws", 0))
+    table = report.table(Column("", "left"), Column("median"))
+    table.add("`duckdb.read_csv`, all columns as text (baseline)", ms(r, 0))
+    table.add("full ingest: decode, parse, validate against the era's rules, merge, log", ms(i, 0))
+    table.add("ratio", ratio(i / r, 1))
+    report.finish(args.results_dir)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,10 @@ is what to compare across machines.
   are loaded into a DuckDB table ``draws(game, draw_date, numbers INTEGER[], bonus INTEGER[])``
   (the warehouse columns the statistics read; no primary key, since dates repeat) for the count(*)
   baseline and for the warehouse side of compute_quick/compute_full (load_window and data_version),
-  each timed once. ``--end-to-end`` also times compute_quick and compute_full on that table once.
+  each timed once. ``--end-to-end`` also times compute_quick and compute_full on that table once;
+  without it, the table gives quick stats end to end as engine + load_window + data_version.
+
+Prints the README's table and writes bench/results/bench_stats.json (see bench.common.Report).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from bench.common import median_s
+from bench.common import Column, Measure, Report, Target, add_results_argument, median_s, progress, ratio
 from lottery.games import Game
 from lottery.stats import engine
 from lottery.stats.engine import DrawSet, full_stats, quick_stats
@@ -108,22 +111,35 @@ def load_synthetic(con: duckdb.DuckDBPyConnection, ds: DrawSet) -> None:
         con.unregister("stage")
 
 
-class Table:
-    """The printed results."""
+class Rows:
+    """The README's table: case, median, ratio to the count(*) baseline of its group, target."""
 
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, float, float | None, str]] = []
+    def __init__(self, report: Report) -> None:
+        self.table = report.table(
+            Column("case", "left"), Column("median"), Column("vs `count(*)`"), Column("target", "left")
+        )
 
-    def add(self, case: str, seconds: float, baseline: float | None, target_ms: float | None = None) -> None:
-        target = ""
+    def add(
+        self,
+        case: str,
+        seconds: float,
+        baseline: float | None,
+        target_ms: float | None = None,
+        approx: bool = False,
+    ) -> None:
+        """One row; ``baseline`` None leaves the ratio empty, ``target_ms`` None the target."""
+        target = None
         if target_ms is not None:
-            target = f"< {target_ms:g} ms " + ("ok" if seconds * 1000 < target_ms else "MISSED")
-        self.rows.append((case, seconds, None if baseline is None else seconds / baseline, target))
-        ratio = "" if baseline is None else f"{seconds / baseline:,.{1 if seconds < 10 * baseline else 0}f}x"
-        print(f"  {case:<52} {seconds * 1000:>11,.2f} ms {ratio:>10}  {target}", flush=True)
+            limit = Measure(target_ms / 1000, "s", 0, display="ms" if target_ms < 1000 else "s")
+            target = Target.check(seconds, "<", limit)
+        vs = None
+        if baseline is not None:
+            vs = ratio(seconds / baseline, 0 if seconds == baseline else None)
+        median = Measure(seconds, "s", approx=approx)
+        self.table.add(case, median, vs, target)
 
 
-def bench_shipped(source: str, repeat: int, table: Table) -> None:
+def bench_shipped(source: str, repeat: int, table: Rows) -> None:
     """Quick and full stats of all EuroMillions history, warm and cold."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.duckdb"
@@ -131,82 +147,80 @@ def bench_shipped(source: str, repeat: int, table: Table) -> None:
             ingest_game(con, EM, source)
         con = duckdb.connect(str(path), read_only=True)
         n = count_rows(con)
-        print(f"shipped EuroMillions history: {n} draws (warehouse built from {source})")
+        progress(f"shipped EuroMillions history: {n} draws (warehouse built from {source})")
         base = median_s(lambda: count_rows(con), max(repeat, 20))
-        table.add("count(*) warm (baseline)", base, base)
+        table.add(f"`count(*)`, {n:,} EuroMillions draws (baseline)", base, base)
         table.add(
-            "compute_quick all history, warm", median_s(lambda: compute_quick(con, EM, ALL), repeat), base, 20
+            "quick stats, all history, warm", median_s(lambda: compute_quick(con, EM, ALL), repeat), base, 20
         )
         table.add(
-            "compute_full all history, warm", median_s(lambda: compute_full(con, EM, ALL), repeat), base, 100
+            "full stats, all history, warm", median_s(lambda: compute_full(con, EM, ALL), repeat), base, 100
         )
         con.close()
         cold_base = cold_s(path, count_rows, repeat)
-        table.add("count(*) cold: new connection + first query", cold_base, cold_base)
+        table.add("`count(*)` cold: new connection + first query (baseline)", cold_base, cold_base)
         table.add(
-            "compute_quick all history, cold",
+            "quick stats, cold (new connection + first query)",
             cold_s(path, lambda c: compute_quick(c, EM, ALL), repeat),
             cold_base,
             20,
         )
         table.add(
-            "compute_full all history, cold",
+            "full stats, cold",
             cold_s(path, lambda c: compute_full(c, EM, ALL), repeat),
             cold_base,
             100,
         )
 
 
-def bench_synthetic(n: int, repeat: int, end_to_end: bool, table: Table) -> None:
+def bench_synthetic(n: int, repeat: int, end_to_end: bool, report: Report, table: Rows) -> None:
     """The engine on ``n`` synthetic draws; the warehouse side timed once on a DuckDB table of them."""
     start = time.perf_counter()
     ds = synthetic_drawset(n)
-    print(f"\nsynthetic: {n:,} draws generated in {time.perf_counter() - start:.1f} s", flush=True)
+    report.figure("synthetic draws generated in", Measure(time.perf_counter() - start, "s", 1, display="s"))
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "synthetic.duckdb"), config={"memory_limit": "3GB"})
         start = time.perf_counter()
         load_synthetic(con, ds)
-        print(f"  loaded into DuckDB table draws in {time.perf_counter() - start:.1f} s", flush=True)
+        report.figure(
+            "synthetic draws loaded into a DuckDB table in", Measure(time.perf_counter() - start, "s", 1, "s")
+        )
         assert count_rows(con) == n
         base = median_s(lambda: count_rows(con), max(repeat, 20))
-        table.add(f"count(*) of {n:,} rows (baseline)", base, base)
-        table.add(
-            "engine quick_stats on the numpy DrawSet",
-            median_s(lambda: quick_stats(ds, ALL, "bench"), repeat, warmup=False),
-            base,
-            2000,
-        )
-        table.add(
-            "engine full_stats on the numpy DrawSet",
-            median_s(lambda: full_stats(ds, ALL, "bench"), repeat, warmup=False),
-            base,
-            2000,
-        )
-        table.add(
-            "load_window (DuckDB -> DrawSet), 1 run",
-            median_s(lambda: load_window(con, EM, ALL), 1, False),
-            base,
-        )
-        table.add(
-            "data_version (hash of every draw), 1 run",
-            median_s(lambda: data_version(con, EM), 1, False),
-            base,
-        )
+        table.add(f"`count(*)`, {n:,} synthetic draws (baseline)", base, base)
+        quick = median_s(lambda: quick_stats(ds, ALL, "bench"), repeat, warmup=False)
+        table.add(f"{n:,} synthetic draws: quick stats engine", quick, base, 2000)
+        full = median_s(lambda: full_stats(ds, ALL, "bench"), repeat, warmup=False)
+        table.add(f"{n:,} synthetic draws: full stats engine", full, base, 2000)
+        window = median_s(lambda: load_window(con, EM, ALL), 1, False)
+        table.add("reading the window from DuckDB (`load_window`), 1 run", window, base)
+        version = median_s(lambda: data_version(con, EM), 1, False)
+        table.add("`data_version` (hash of every draw), 1 run", version, base)
         if end_to_end:
             table.add(
-                "compute_quick end to end, 1 run",
+                "quick stats end to end (`compute_quick`), 1 run",
                 median_s(lambda: compute_quick(con, EM, ALL), 1, False),
                 base,
+                2000,
             )
             table.add(
-                "compute_full end to end, 1 run", median_s(lambda: compute_full(con, EM, ALL), 1, False), base
+                "full stats end to end (`compute_full`), 1 run",
+                median_s(lambda: compute_full(con, EM, ALL), 1, False),
+                base,
+                2000,
             )
         else:
-            print("  (end to end, compute_* = load_window + data_version + engine; see --end-to-end)")
+            table.add(
+                "quick stats end to end: engine + `load_window` + `data_version`",
+                quick + window + version,
+                None,
+                2000,
+                approx=True,
+            )
         con.close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run both benches and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing on the shipped history")
@@ -216,16 +230,19 @@ def main() -> None:
         "--end-to-end", action="store_true", help="also time compute_* on the synthetic table"
     )
     parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
-    args = parser.parse_args()
+    add_results_argument(parser)
+    args = parser.parse_args(argv)
+    report = Report.start("bench.bench_stats", "Statistics", args, argv)
 
     wall = time.perf_counter()
-    table = Table()
-    print(f"  {'case':<52} {'median':>14} {'vs count(*)':>10}  target")
+    table = Rows(report)
     bench_shipped(args.source, args.repeat, table)
     if args.synthetic:
-        bench_synthetic(args.synthetic, args.synthetic_repeat, args.end_to_end, table)
+        bench_synthetic(args.synthetic, args.synthetic_repeat, args.end_to_end, report, table)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"\npeak RSS {peak_gb:.1f} GB, wall {time.perf_counter() - wall:.0f} s")
+    report.figure("peak RSS", Measure(peak_gb, "GB", 1))
+    report.figure("wall", Measure(time.perf_counter() - wall, "s", 0, display="s"))
+    report.finish(args.results_dir)
 
 
 if __name__ == "__main__":
