@@ -92,3 +92,23 @@ ensure_chromium() {
   say "chromium is missing (apt-get install chromium, or set CHROMIUM=/path/to/chromium):" \
       "the browser tests will $([ "${CI:-}" = true ] && echo fail || echo skip)"
 }
+
+# The one Dagster instance configuration: deploy/dagster.yaml, or deploy/dagster-postgres.yaml when
+# DAGSTER_PG_URL is set, written to $DAGSTER_HOME/dagster.yaml at every start (so new settings reach an
+# existing instance). A dagster.yaml there without the "# lotostats:" first line is the user's own: kept.
+install_instance_config() {
+  mkdir -p "$DAGSTER_HOME"
+  local source="$ROOT/deploy/dagster.yaml" target="$DAGSTER_HOME/dagster.yaml"
+  if [ -n "${DAGSTER_PG_URL:-}" ]; then
+    # SQLAlchemy 2.1 reads postgresql:// as the psycopg 3 driver; the locked driver is psycopg2.
+    case "$DAGSTER_PG_URL" in
+      postgres://*|postgresql://*) export DAGSTER_PG_URL="postgresql+psycopg2://${DAGSTER_PG_URL#*://}" ;;
+    esac
+    source="$ROOT/deploy/dagster-postgres.yaml"
+  fi
+  if [ -f "$target" ] && ! head -1 "$target" | grep -q '^# lotostats:'; then
+    say "keeping your own $target (it does not start with '# lotostats:'); the project's is $source"
+    return
+  fi
+  cp "$source" "$target"
+}

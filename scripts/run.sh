@@ -8,15 +8,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 bootstrap
 export DAGSTER_HOME=${DAGSTER_HOME:-$ROOT/var/dagster}
-mkdir -p "$DAGSTER_HOME"
-# Production profile: a Postgres-backed instance when DAGSTER_PG_URL is set (see docs/deployment.md).
-if [ -n "${DAGSTER_PG_URL:-}" ]; then
-  # SQLAlchemy 2.1 reads postgresql:// as the psycopg 3 driver; the locked driver is psycopg2.
-  case "$DAGSTER_PG_URL" in
-    postgres://*|postgresql://*) export DAGSTER_PG_URL="postgresql+psycopg2://${DAGSTER_PG_URL#*://}" ;;
-  esac
-  cp "$ROOT/deploy/dagster-postgres.yaml" "$DAGSTER_HOME/dagster.yaml"
-elif [ ! -f "$DAGSTER_HOME/dagster.yaml" ]; then
-  cp "$ROOT/dagster.yaml" "$DAGSTER_HOME/dagster.yaml"
-fi
+install_instance_config
 exec "$PY" "$ROOT/scripts/supervise.py"

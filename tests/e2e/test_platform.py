@@ -122,6 +122,9 @@ def test_main_command_runs_the_platform_and_ctrl_c_stops_every_child(tmp_path: P
             pytest.fail(f"the main command did not stop on SIGINT; log tail:\n{log.read_text()[-4000:]}")
     assert proc.returncode == 0, log.read_text()[-4000:]
     assert b"every service stopped" in log.read_bytes()
+    # One instance configuration: nothing in the project root for `dagster dev` to warn about.
+    assert b"Found a dagster instance configuration" not in log.read_bytes()
+    assert (Path(env["DAGSTER_HOME"]) / "dagster.yaml").read_text().startswith("# lotostats:")
     deadline = time.monotonic() + 10
     while processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.2)

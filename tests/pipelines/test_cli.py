@@ -20,7 +20,7 @@ def test_cli_materialise_everything(fixture_dir: Path, tmp_path: Path, redis_url
     """`dagster asset materialize --select '*'` loads the excerpts; all 8 ingest checks pass."""
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")  # as scripts/run.sh does
+    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")  # as scripts/run.sh does
     warehouse = tmp_path / "w.duckdb"
     env = {
         **os.environ,

@@ -43,7 +43,8 @@ def test_killed_run_is_marked_failed_and_a_live_one_is_not(tmp_path: Path) -> No
     """A real run in another process: alive, the sensor leaves it STARTED; after kill -9, it is FAILURE."""
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")  # the shipped instance config loads
+    # the shipped instance config loads
+    shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
     proc = subprocess.Popen(
         [sys.executable, "-c", SLOW_RUN],
         cwd=tmp_path,
