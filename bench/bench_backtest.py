@@ -1,8 +1,10 @@
 """Walk-forward back-test timing: 4 strategies x 200 EuroMillions draws x 10 grids, next to a baseline.
 
-    .venv/bin/python -m bench.bench_backtest [--repeat 3] [--draws 200] [--grids 10] [--source data/fdj]
+    .venv/bin/python -m bench.bench_backtest [--game loto] [--repeat 3] [--draws 200] [--grids 10]
 
-The draws come from the shipped EuroMillions history (a temporary warehouse built from data/fdj).
+The draws come from the shipped history of ``--game`` (EuroMillions by default; a temporary warehouse
+built from data/fdj). The result file is bench/results/bench_backtest.json, bench_backtest_loto.json
+for Loto.
 Timings are the median of ``--repeat`` runs (time.perf_counter, after one untimed run), in-process,
 with a baseline timed in the same run so the ratio is what to compare across machines:
 
@@ -42,6 +44,7 @@ from bench.common import (
 from lottery.backtest import BacktestConfig, BacktestResult, backtest, era_of
 from lottery.games import Era, Game
 from lottery.stats.engine import DrawSet
+from lottery.strategies import BONUS_NAMES
 from warehouse.settings import PROJECT_ROOT
 
 EM = Game.EUROMILLIONS
@@ -95,7 +98,7 @@ def result_table(report: Report, result: BacktestResult) -> None:
         Column("strategy", "left"),
         Column("main matches"),
         *(Column(h) for h in right),
-        Column("stars"),
+        Column(BONUS_NAMES[result.game]),
         Column("expected"),
         Column("p"),
         Column("any prize"),
@@ -138,21 +141,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--grids", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--game", type=Game, choices=list(Game), default=EM)
     parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
     add_results_argument(parser)
     args = parser.parse_args(argv)
     report = Report.start("bench.bench_backtest", "Back-test", args, argv)
+    if args.game is not EM:
+        report.bench += f"_{args.game.value}"
 
     start = time.perf_counter()
-    ds = shipped_draws(args.source)
+    ds = shipped_draws(args.source, args.game)
     config = BacktestConfig(draws=args.draws, grids=args.grids, seed=args.seed)
     tickets = len(config.strategies) * config.draws * config.grids
     progress(
-        f"EuroMillions: {ds.size} draws from {args.source} (warehouse built in "
+        f"{args.game.value}: {ds.size} draws from {args.source} (warehouse built in "
         f"{time.perf_counter() - start:.1f} s); {len(config.strategies)} strategies x {config.draws} "
         f"targets x {config.grids} grids = {tickets:,} tickets, median of {args.repeat}"
     )
-    report.figure("EuroMillions draws", Measure(ds.size, "draws", 0))
+    report.figure(f"{args.game.value} draws", Measure(ds.size, "draws", 0))
     report.figure(
         f"tickets: {len(config.strategies)} strategies × {config.draws} targets × {config.grids} grids",
         Measure(tickets, "tickets", 0),
