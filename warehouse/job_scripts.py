@@ -116,7 +116,7 @@ HEARTBEAT = (
 if not valid() then return 'missing' end
 if settle() then return 'terminal' end
 if redis.call('HGET', key, 'claim') ~= ARGV[4] then return 'lost' end
-local done = math.max(tonumber(ARGV[5]), tonumber(redis.call('HGET', key, 'done') or '0'))
+local done = math.max(tonumber(ARGV[5]) or 0, tonumber(redis.call('HGET', key, 'done')) or 0)
 redis.call('HSET', key, 'state', 'PROGRESS', 'done', tostring(done), 'total', ARGV[6],
   'heartbeat_at', tostring(now))
 redis.call('HINCRBY', key, 'reports', 1)
