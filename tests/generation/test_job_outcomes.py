@@ -333,6 +333,13 @@ def test_reported_states_are_monotonic_over_generations_of_10000_grids(
     history = History(api)
     ids = [submit(api, {"strategy": s, "count": 10_000}) for s in ("frequency_based", "gap_based", "random")]
     history.until(lambda s: all(b["state"] == "SUCCESS" for b in s.values()), 60, *ids, every=0)
+    unpolled = submit(api, {"count": 10})  # the worker itself writes SUCCESS once the result is stored
+    jobs = api.app.state.lotostats.jobs
+    deadline = time.monotonic() + 20
+    while (job := jobs.get(unpolled)) is None or job.state != "SUCCESS":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.01)
+    assert AsyncResult(unpolled, app=api.app.state.lotostats.celery).state == "SUCCESS"
     for task_id in ids:
         states = [b["state"] for b in history.seen[task_id]]
         assert states[-1] == "SUCCESS"
