@@ -97,7 +97,7 @@ def generate_grids(
         finally:
             cur.close()
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int) -> None:  # last call (done == total) precedes the result
             beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
             if beat != "ok":
                 raise JobAbandonedError(beat)
@@ -111,7 +111,6 @@ def generate_grids(
             exclude_bonus=exclude_bonus or (),
             progress=progress,
         )
-        progress(count, count)  # last word before the result is stored: stop if the job is over
     except JobAbandonedError as exc:
         log.warning("generation %s stopped: job record is %s", task_id, exc)
         raise Ignore() from None

@@ -98,6 +98,11 @@ class Worker:
         assert self.proc is not None
         os.killpg(self.proc.pid, signal.SIGSTOP)
 
+    def resume(self) -> None:
+        """SIGCONT: a paused worker goes on where it was."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGCONT)
+
     def log_text(self) -> str:
         """What the worker logged so far."""
         return self.log.read_text(errors="replace")

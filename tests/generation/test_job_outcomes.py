@@ -110,15 +110,14 @@ def submit(api: TestClient, body: dict[str, Any] = BIG) -> str:
     return response.json()["task_id"]
 
 
-def kill_mid_task(worker: Worker, client: redis.Redis, task_id: str) -> bool:
-    """Freeze the worker once the job runs, then SIGKILL it; False if it had finished already."""
+def freeze_mid_task(worker: Worker, client: redis.Redis, task_id: str) -> bool:
+    """SIGSTOP the worker once the job runs; False if the job had finished already."""
     deadline = time.monotonic() + 30
     while client.hget(job_key(task_id), "state") not in (b"STARTED", b"PROGRESS", b"SUCCESS"):
         assert time.monotonic() < deadline, "the job never started"
         time.sleep(0.001)
     worker.pause()
-    running = client.hget(job_key(task_id), "state") in (b"STARTED", b"PROGRESS")
-    return running
+    return client.hget(job_key(task_id), "state") in (b"STARTED", b"PROGRESS")
 
 
 @pytest.fixture
@@ -151,7 +150,7 @@ def test_solo_worker_killed_mid_task_failure_is_final_although_the_message_comes
         worker = Worker(fast, tmp_path / f"first{attempt}.log")
         worker.start()
         task_id = submit(fast_api)
-        if kill_mid_task(worker, client, task_id):
+        if freeze_mid_task(worker, client, task_id):
             # The solo pool acknowledges after the task: its message is still held for redelivery.
             assert task_id in unacked_ids(broker)
             worker.kill()
@@ -204,7 +203,7 @@ def test_prefork_worker_killed_with_reserved_tasks_they_fail_at_the_queue_deadli
     while reserved not in unacked_ids(broker):  # the main process holds it while the child works
         assert time.monotonic() < deadline, "the worker never reserved the second job"
         time.sleep(0.001)
-    assert kill_mid_task(worker, client, running), "the first job ended before the worker froze"
+    assert freeze_mid_task(worker, client, running), "the first job ended before the worker froze"
     worker.kill()
     assert reserved in unacked_ids(broker)
     assert broker.llen(fast.celery_queue) == 1  # the third is still queued
@@ -261,6 +260,35 @@ def test_prefork_child_killed_is_failure_without_waiting_for_the_heartbeat(
         history.until(lambda s: s[later]["state"] == "SUCCESS", 20, task_id, later)
     finally:
         worker.stop()
+
+
+def test_a_frozen_worker_that_resumes_after_failure_stops_and_stores_nothing(
+    fast: Settings, fast_api: TestClient, tmp_path: Path
+) -> None:
+    """Frozen longer than the heartbeat timeout (a paused VM): FAILURE; once resumed, the worker's next
+    report finds the job final and it stops; no result is stored, the state never changes."""
+    client = redis.Redis.from_url(fast.redis_url)
+    history = History(fast_api)
+    worker = Worker(fast, tmp_path / "worker.log")
+    worker.start()
+    try:
+        for _ in range(5):
+            task_id = submit(fast_api)
+            if freeze_mid_task(worker, client, task_id):  # frozen, not killed yet
+                break
+            worker.resume()
+        else:
+            pytest.fail("every generation finished before the worker could be frozen")
+        history.until(lambda s: s[task_id]["state"] == "FAILURE", 10, task_id)
+        worker.resume()
+        stopped = f"generation {task_id} stopped: job record is terminal"
+        history.until(lambda s: stopped in worker.log_text(), 20, task_id)
+        later = submit(fast_api, {"count": 20})  # the worker is fine and goes on
+        history.until(lambda s: s[later]["state"] == "SUCCESS", 20, task_id, later)
+    finally:
+        worker.resume()
+        worker.stop()
+    assert AsyncResult(task_id, app=fast_api.app.state.lotostats.celery).state == "PENDING"
 
 
 def test_heartbeat_or_finish_on_an_expired_record_creates_nothing(
