@@ -20,19 +20,33 @@ def create_celery(settings: Settings | None = None) -> Celery:
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        task_track_started=True,
+        # The job record (warehouse/jobs.py) holds STARTED/PROGRESS; the result backend only ever gets a
+        # final outcome, so a redelivered message can never overwrite a stored result with STARTED.
+        task_track_started=False,
         result_expires=settings.cache_ttl_generation_s,
         task_time_limit=settings.task_time_limit_s,
         task_soft_time_limit=max(settings.task_time_limit_s - 30, 1),
+        # The worker reserves as many messages as it has processes, on top of those it runs.
         worker_prefetch_multiplier=1,
         task_default_queue=settings.celery_queue,
         task_routes={"lotostats.generate_grids": {"queue": settings.celery_queue}},
-        # A worker that dies mid-task is detected by the job heartbeat (warehouse/jobs.py), so tasks are
-        # acknowledged on receipt: no redelivery half an hour later of a job the API already reported failed.
+        # Acknowledged when the task starts (not acks_late, so task_reject_on_worker_lost does not
+        # apply): a job whose worker dies mid-task is never run again; its heartbeat stops and the
+        # API reports FAILURE. Messages can still come back (the solo pool acknowledges only after the
+        # task; reserved messages of a killed worker return after the visibility timeout): the task
+        # claims the job record first, and a finished, overdue or held job is not run (api/tasks.py).
         task_acks_late=False,
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=2,
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        broker_transport_options={
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+            "visibility_timeout": settings.celery_visibility_timeout_s,
+            # A live worker scans for messages past their visibility timeout this often (kombu's
+            # default is every 10 s x 10 = 100 s).
+            "unacked_restore_interval": max(1, min(10, settings.celery_visibility_timeout_s // 2)),
+            "unacked_restore_throttle": 1,
+        },
         redis_socket_connect_timeout=2,
         redis_socket_timeout=5,
         worker_hijack_root_logger=False,

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from functools import cache
 from typing import Any
 
 import redis
 from celery import Task, shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Ignore, SoftTimeLimitExceeded
 
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
 from lottery.strategies import Strategy, generate, inputs_from_draws
-from warehouse.jobs import JobStore, record_generation
+from warehouse.jobs import JobDeadlines, JobStore, record_generation
 from warehouse.serving import SnapshotReader
 from warehouse.settings import Settings, get_settings
 from warehouse.statistics import load_window
@@ -26,6 +27,10 @@ class GenerationError(Exception):
     """A readable reason a generation could not be done (shown to the API client as is)."""
 
 
+class JobAbandonedError(Exception):
+    """The job record says stop: finished or overdue meanwhile, expired, or not this run's."""
+
+
 class WorkerContext:
     """What one worker process keeps between tasks: settings, Redis client, snapshot reader."""
 
@@ -33,6 +38,7 @@ class WorkerContext:
         self.settings = settings
         self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
         self.jobs = JobStore(self.redis, settings.cache_ttl_generation_s)
+        self.deadlines = JobDeadlines.from_settings(settings)
         self.reader = SnapshotReader(settings.serving_dir)
 
 
@@ -42,7 +48,16 @@ def context() -> WorkerContext:
     return WorkerContext(get_settings())
 
 
-@shared_task(bind=True, name="lotostats.generate_grids")
+class GenerationTask(Task):
+    """Writes SUCCESS to the job record only once Celery has stored the result."""
+
+    def on_success(self, retval: Any, task_id: str, args: Any, kwargs: Any) -> None:
+        """Called after the result is in the backend: the API finds the grids when it reads SUCCESS."""
+        ctx = context()
+        ctx.jobs.finish(task_id, getattr(self.request, "job_claim", ""), "SUCCESS", ctx.deadlines)
+
+
+@shared_task(bind=True, name="lotostats.generate_grids", base=GenerationTask)
 def generate_grids(
     self: Task,
     game: str,
@@ -53,11 +68,24 @@ def generate_grids(
     exclude: list[int] | None = None,
     exclude_bonus: list[int] | None = None,
 ) -> dict[str, Any]:
-    """Generate ``count`` grids with ``strategy`` from the statistics of ``window``; report progress."""
+    """Generate ``count`` grids with ``strategy`` from the statistics of ``window``; report progress.
+
+    The job record is claimed first: a message delivered again (or twice) for a job that is finished,
+    overdue or held by a live worker does nothing and stores nothing (``Ignore``).
+    """
     ctx = context()
     task_id = self.request.id
+    token = uuid.uuid4().hex
+    claim = ctx.jobs.claim(task_id, token, ctx.deadlines)
+    if claim != "claimed":
+        log.warning("generation %s not run: job record is %s", task_id, claim)
+        raise Ignore()
+    self.request.job_claim = token
     started = time.perf_counter()
-    ctx.jobs.heartbeat(task_id, "STARTED", 0, count)
+
+    def finish_failed(message: str) -> None:
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, message)
+
     try:
         view = ctx.reader.current()
         if view is None:
@@ -69,9 +97,10 @@ def generate_grids(
         finally:
             cur.close()
 
-        def progress(done: int, total: int) -> None:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
-            ctx.jobs.heartbeat(task_id, "PROGRESS", done, total)
+        def progress(done: int, total: int) -> None:  # last call (done == total) precedes the result
+            beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
+            if beat != "ok":
+                raise JobAbandonedError(beat)
 
         result = generate(
             Strategy(strategy),
@@ -82,21 +111,23 @@ def generate_grids(
             exclude_bonus=exclude_bonus or (),
             progress=progress,
         )
+    except JobAbandonedError as exc:
+        log.warning("generation %s stopped: job record is %s", task_id, exc)
+        raise Ignore() from None
     except (GenerationError, StatsError, ValueError) as exc:
-        ctx.jobs.finish(task_id, "FAILURE", str(exc))
+        finish_failed(str(exc))
         record_generation(ctx.redis, strategy, 0, time.perf_counter() - started, ok=False)
         raise GenerationError(str(exc)) from None
     except SoftTimeLimitExceeded:
         message = f"generation stopped at its time limit ({ctx.settings.task_time_limit_s} s)"
-        ctx.jobs.finish(task_id, "FAILURE", message)
+        finish_failed(message)
         raise GenerationError(message) from None
     except Exception:
         log.exception("generation %s failed", task_id)
-        ctx.jobs.finish(task_id, "FAILURE", "internal error during generation (see the worker's log)")
+        finish_failed("internal error during generation (see the worker's log)")
         raise
     duration = time.perf_counter() - started
     record_generation(ctx.redis, strategy, len(result.grids), duration)
-    ctx.jobs.finish(task_id, "SUCCESS")
     return {
         "game": game,
         "strategy": strategy,

@@ -2,27 +2,49 @@
 
 Celery reads unknown and expired task ids as PENDING, so the API keeps its own record of every job
 it issued: the API can then answer 404 for an id it never issued, and tell a job whose worker died
-(no heartbeat) from one still running. Workers refresh the heartbeat with every progress report.
+(no heartbeat) from one still running. The record is the source of truth for a job's state: a worker
+claims it before running (a redelivered or duplicate message finds it claimed or finished and does
+nothing), reports progress into it, and its terminal state is written once (warehouse/job_scripts.py).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 import redis
 
+from warehouse import job_scripts
 from warehouse.cache import METRICS_PREFIX, PREFIX, today
+from warehouse.settings import Settings
 
 JOBS_PREFIX = f"{PREFIX}:jobs"
 GENERATION_TTL_S = 100 * 24 * 3600
 DURATIONS_KEPT = 10_000  # per day and strategy, for the percentiles
+TERMINAL = ("SUCCESS", "FAILURE")
+STATE_RANK = {"PENDING": 0, "STARTED": 1, "PROGRESS": 2, "SUCCESS": 3, "FAILURE": 3}
+
+Claim = Literal["claimed", "missing", "terminal", "busy"]
+Beat = Literal["ok", "missing", "terminal", "lost"]
 
 
 def job_key(task_id: str) -> str:
     """The hash of one job."""
     return f"{JOBS_PREFIX}:{task_id}"
+
+
+@dataclass(frozen=True)
+class JobDeadlines:
+    """When a live job is overdue: silent while started, or not started since its submission."""
+
+    heartbeat_s: float
+    queue_s: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JobDeadlines:
+        """JOB_HEARTBEAT_TIMEOUT_S and JOB_QUEUE_TIMEOUT_S."""
+        return cls(heartbeat_s=settings.job_heartbeat_timeout_s, queue_s=settings.job_queue_timeout_s)
 
 
 @dataclass(frozen=True)
@@ -40,75 +62,105 @@ class JobRecord:
     heartbeat_at: float | None
     error: str | None
 
+    @classmethod
+    def parse(cls, raw: dict[str, str]) -> JobRecord | None:
+        """A record from its hash; None if identity fields are missing or malformed."""
+        try:
+            count = int(raw["count"])
+            return cls(
+                task_id=raw["task_id"],
+                game=raw["game"],
+                strategy=raw["strategy"],
+                count=count,
+                created_at=float(raw["created_at"]),
+                state=raw.get("state") or "PENDING",
+                done=int(raw.get("done") or 0),
+                total=int(raw.get("total") or count),
+                heartbeat_at=float(raw["heartbeat_at"]) if raw.get("heartbeat_at") else None,
+                error=raw.get("error") or None,
+            )
+        except (KeyError, ValueError):
+            return None
+
+
+def _decode(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
 
 class JobStore:
-    """Job records in Redis (the cache database); every write sets the record's TTL."""
+    """Job records in Redis (the cache database); every record has a TTL, every move is atomic."""
 
     def __init__(self, client: redis.Redis, ttl_s: int) -> None:
         self.client = client
         self.ttl_s = ttl_s
+        self._create = client.register_script(job_scripts.CREATE)
+        self._claim = client.register_script(job_scripts.CLAIM)
+        self._heartbeat = client.register_script(job_scripts.HEARTBEAT)
+        self._finish = client.register_script(job_scripts.FINISH)
+        self._resolve = client.register_script(job_scripts.RESOLVE)
+
+    def _args(self, deadlines: JobDeadlines | None, *extra: object) -> list[object]:
+        d = deadlines or JobDeadlines(heartbeat_s=float("inf"), queue_s=float("inf"))
+        return [_lua_seconds(d.heartbeat_s), _lua_seconds(d.queue_s), self.ttl_s, *extra]
 
     def create(self, task_id: str, game: str, strategy: str, count: int, queued_ttl_s: int) -> None:
         """Record a job before it is queued; it lives ``queued_ttl_s`` while queued or running."""
-        key = job_key(task_id)
-        with self.client.pipeline() as pipe:
-            pipe.hset(
-                key,
-                mapping={
-                    "task_id": task_id,
-                    "game": game,
-                    "strategy": strategy,
-                    "count": count,
-                    "created_at": time.time(),
-                    "state": "PENDING",
-                    "done": 0,
-                    "total": count,
-                },
-            )
-            pipe.expire(key, queued_ttl_s)
-            pipe.execute()
+        self._create(
+            keys=[job_key(task_id)],
+            args=self._args(None, queued_ttl_s, task_id, game, strategy, count),
+        )
 
     def delete(self, task_id: str) -> None:
         """Forget a job that could not be queued."""
         self.client.delete(job_key(task_id))
 
-    def heartbeat(self, task_id: str, state: str, done: int, total: int) -> None:
-        """A worker's report: state, progress, and that it is alive."""
-        self.client.hset(
-            job_key(task_id),
-            mapping={"state": state, "done": done, "total": total, "heartbeat_at": time.time()},
-        )
-        self.client.hincrby(job_key(task_id), "reports", 1)
+    def claim(self, task_id: str, token: str, deadlines: JobDeadlines) -> Claim:
+        """Take a PENDING job for one run; anything else (finished, overdue, held) is refused."""
+        return _decode(self._claim(keys=[job_key(task_id)], args=self._args(deadlines, token)))  # type: ignore[return-value]
 
-    def finish(self, task_id: str, state: str, error: str | None = None) -> None:
-        """The job ended; the record now lives as long as Celery keeps the result."""
-        key = job_key(task_id)
-        with self.client.pipeline() as pipe:
-            pipe.hset(key, mapping={"state": state, "heartbeat_at": time.time(), "error": error or ""})
-            pipe.expire(key, self.ttl_s)
-            pipe.execute()
+    def heartbeat(self, task_id: str, token: str, done: int, total: int, deadlines: JobDeadlines) -> Beat:
+        """The claiming worker's progress (and proof of life); anything but 'ok' means stop."""
+        return _decode(  # type: ignore[return-value]
+            self._heartbeat(keys=[job_key(task_id)], args=self._args(deadlines, token, done, total))
+        )
+
+    def finish(
+        self, task_id: str, token: str, state: str, deadlines: JobDeadlines, error: str | None = None
+    ) -> str:
+        """The claiming worker's outcome, written once; returns the record's state afterwards."""
+        return _decode(
+            self._finish(keys=[job_key(task_id)], args=self._args(deadlines, token, state, error or ""))
+        )
+
+    def resolve(
+        self,
+        task_id: str,
+        deadlines: JobDeadlines,
+        backend_state: str = "",
+        backend_error: str = "",
+    ) -> JobRecord | None:
+        """The record as the API reports it, after settling what the backend or the clock decided."""
+        flat = self._resolve(
+            keys=[job_key(task_id)], args=self._args(deadlines, backend_state, backend_error)
+        )
+        if not flat:
+            return None
+        items = [_decode(v) for v in flat]
+        return JobRecord.parse(dict(zip(items[::2], items[1::2], strict=True)))
 
     def get(self, task_id: str) -> JobRecord | None:
-        """The record, or None if this service never issued the id (or it expired)."""
-        raw = {k.decode(): v.decode() for k, v in self.client.hgetall(job_key(task_id)).items()}
-        if not raw:
-            return None
-        return JobRecord(
-            task_id=raw["task_id"],
-            game=raw["game"],
-            strategy=raw["strategy"],
-            count=int(raw["count"]),
-            created_at=float(raw["created_at"]),
-            state=raw.get("state", "PENDING"),
-            done=int(raw.get("done", 0)),
-            total=int(raw.get("total", raw["count"])),
-            heartbeat_at=float(raw["heartbeat_at"]) if raw.get("heartbeat_at") else None,
-            error=raw.get("error") or None,
-        )
+        """The record as stored (no transition), or None if missing, expired or incomplete."""
+        raw = {_decode(k): _decode(v) for k, v in self.client.hgetall(job_key(task_id)).items()}
+        return JobRecord.parse(raw) if raw else None
 
     def reports(self, task_id: str) -> int:
         """How many progress reports the worker made (for tests and diagnostics)."""
         return int(self.client.hget(job_key(task_id), "reports") or 0)
+
+
+def _lua_seconds(value: float) -> str:
+    """Seconds as Lua's tonumber reads them (a very large number for 'never')."""
+    return "1e18" if value == float("inf") else repr(float(value))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,6 +94,19 @@ class Settings(BaseSettings):
         gt=0,
         description="A started job silent this long is reported FAILURE (worker lost).",
     )
+    job_queue_timeout_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="A job no worker started this long after its submission is FAILURE, final.",
+    )
+    celery_visibility_timeout_s: int = Field(
+        default=300,
+        ge=1,
+        description=(
+            "Redis broker: a message taken by a worker and not acknowledged this long goes back to the "
+            "queue (CELERY_VISIBILITY_TIMEOUT_S); the job record decides whether it runs."
+        ),
+    )
     cache_ttl_quick_s: int = Field(default=15 * 60, ge=1, description="TTL of cached quick stats.")
     cache_ttl_full_s: int = Field(default=30 * 60, ge=1, description="TTL of cached full stats.")
     cache_ttl_draws_s: int = Field(default=15 * 60, ge=1, description="TTL of cached draw lists.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
 from math import comb
 from typing import Annotated, Any
@@ -21,6 +20,7 @@ from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game, current_era
 from lottery.stats.models import InvalidFilterError, StatsFilter
 from lottery.strategies import Strategy
+from warehouse.jobs import JobDeadlines
 from warehouse.statistics import window_sql
 
 router = APIRouter(prefix="/api/{game}")
@@ -126,7 +126,9 @@ def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -
             game.value,
             body.strategy.value,
             body.count,
-            queued_ttl_s=settings.task_time_limit_s + settings.cache_ttl_generation_s,
+            queued_ttl_s=round(settings.job_queue_timeout_s)
+            + settings.task_time_limit_s
+            + settings.cache_ttl_generation_s,
         )
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store (Redis) is unreachable: {exc}") from exc
@@ -155,39 +157,38 @@ def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -
         ) from exc
 
 
+def _backend_outcome(result: AsyncResult) -> tuple[str, str]:
+    """The final outcome the result backend holds ('' if none yet), with a readable reason."""
+    celery_state = result.state
+    if celery_state == "FAILURE":
+        kind = type(result.info).__name__ if isinstance(result.info, BaseException) else "error"
+        return "FAILURE", f"the worker failed this generation ({kind}); submit the request again"
+    return (celery_state, "") if celery_state == "SUCCESS" else ("", "")
+
+
 def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
-    job = state.jobs.get(task_id)
+    """The job record decides; the result backend only settles it and holds the grids.
+
+    States never go backwards: the record moves PENDING < STARTED < PROGRESS < SUCCESS | FAILURE,
+    terminal states are written once, and SUCCESS is written only after the result is stored.
+    """
+    deadlines = JobDeadlines.from_settings(state.settings)
+    result = AsyncResult(task_id, app=state.celery)
+    outcome, reason = _backend_outcome(result)
+    job = state.jobs.resolve(task_id, deadlines, outcome, reason)
     if job is None or job.game != game.value:
         raise JobNotFoundError(task_id)
-    result = AsyncResult(task_id, app=state.celery)
-    celery_state, info = result.state, result.info
     progress = Progress(done=job.done, total=job.total)
-    if celery_state == "SUCCESS":
-        return TaskStatus(
-            task_id=task_id,
-            state="SUCCESS",
-            progress=Progress(done=job.count, total=job.count),
-            result=info if isinstance(info, dict) else None,
-        )
-    if celery_state == "FAILURE" or job.state == "FAILURE":
+    if job.state == "FAILURE":
         return TaskStatus(
             task_id=task_id, state="FAILURE", progress=progress, error=job.error or "the generation failed"
         )
-    current = job.state if job.state != "PENDING" else celery_state
-    if current == "PROGRESS" and isinstance(info, dict) and info.get("done", 0) > progress.done:
-        progress = Progress(done=int(info["done"]), total=int(info["total"]))
-    if current in ("STARTED", "PROGRESS") and job.heartbeat_at is not None:
-        silent = time.time() - job.heartbeat_at
-        if silent > state.settings.job_heartbeat_timeout_s:
-            error = (
-                f"the worker running this job stopped reporting {silent:.0f} s ago (worker lost); "
-                "nothing will finish it: submit the request again"
-            )
-            state.jobs.finish(task_id, "FAILURE", error)
-            return TaskStatus(task_id=task_id, state="FAILURE", progress=progress, error=error)
-    return TaskStatus(
-        task_id=task_id, state=current if current in ("STARTED", "PROGRESS") else "PENDING", progress=progress
-    )
+    if job.state == "SUCCESS":
+        info = result.info if outcome == "SUCCESS" else AsyncResult(task_id, app=state.celery).info
+        if not isinstance(info, dict):  # the result expired before the record: as if both had
+            raise JobNotFoundError(task_id)
+        return TaskStatus(task_id=task_id, state="SUCCESS", progress=progress, result=info)
+    return TaskStatus(task_id=task_id, state=job.state, progress=progress)
 
 
 @router.get(

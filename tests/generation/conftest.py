@@ -26,11 +26,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    """``celery -A api.celery_app worker`` on one queue, as a subprocess we can kill."""
+    """``celery -A api.celery_app worker`` on one queue, as a subprocess (group) we can kill.
 
-    def __init__(self, settings: Settings, log: Path) -> None:
+    ``pool`` is ``solo`` (one process) or ``prefork`` with ``concurrency`` children.
+    """
+
+    def __init__(self, settings: Settings, log: Path, pool: str = "solo", concurrency: int = 1) -> None:
         self.settings = settings
         self.log = log
+        self.pool = pool
+        self.concurrency = concurrency
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -42,6 +47,11 @@ class Worker:
             "CELERY_RESULT_BACKEND": self.settings.celery_result_backend,
             "CELERY_QUEUE": self.settings.celery_queue,
             "SERVING_DIR": str(self.settings.serving_dir),
+            "JOB_HEARTBEAT_TIMEOUT_S": str(self.settings.job_heartbeat_timeout_s),
+            "JOB_QUEUE_TIMEOUT_S": str(self.settings.job_queue_timeout_s),
+            "CELERY_VISIBILITY_TIMEOUT_S": str(self.settings.celery_visibility_timeout_s),
+            "CACHE_TTL_GENERATION_S": str(self.settings.cache_ttl_generation_s),
+            "TASK_TIME_LIMIT_S": str(self.settings.task_time_limit_s),
         }
         out = self.log.open("wb")
         self.proc = subprocess.Popen(
@@ -52,7 +62,8 @@ class Worker:
                 "worker",
                 "-Q",
                 self.settings.celery_queue,
-                "--pool=solo",
+                f"--pool={self.pool}",
+                f"--concurrency={self.concurrency}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -65,6 +76,7 @@ class Worker:
             cwd=PROJECT_ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() takes the pool's children too
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -76,10 +88,24 @@ class Worker:
         raise RuntimeError(f"worker not ready in 60 s: {self.log.read_text()[-2000:]}")
 
     def kill(self) -> None:
-        """SIGKILL: the worker dies mid-task without a chance to report."""
+        """SIGKILL to every process of the worker: it dies mid-task without a chance to report."""
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
+
+    def pause(self) -> None:
+        """SIGSTOP to every process of the worker: frozen where it is (then ``kill`` it)."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT: a paused worker goes on where it was."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGCONT)
+
+    def log_text(self) -> str:
+        """What the worker logged so far."""
+        return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
         """Warm shutdown (SIGTERM) if it still runs."""
@@ -88,7 +114,8 @@ class Worker:
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
 
 
 def generation_settings(published: Published, redis_url: str, queue: str, **extra: object) -> Settings:
