@@ -5,8 +5,9 @@
 Each case runs in a fresh Python process (same imports), which prints its peak RSS (``VmHWM``) and
 time; the baseline is the cold ingest of every shipped FDJ file. Cases: the issue's 50 MB CSV of
 junk rows and its zip bomb (829 KB -> 190 MB), through the ingest and through the inbox sensor's
-check, with the default limits, and the 50 MB CSV again with the size limit raised to 64 MB so
-that it is read and parsed in full (then rejected as a whole).
+tick (which only decides: it reads nothing), with the default limits, and the 50 MB CSV again with
+the size limit raised to 64 MB so that it is read and parsed in full (then rejected as a whole).
+Prints the README's table and writes bench/results/bench_ingest_guard.json (see bench.common.Report).
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from tests.reliability.bad_files import MIB, junk_csv, zip_bomb
 CASES = {
     "baseline: ingest the shipped data (12 files, 2.2 MB)": ("ingest", "shipped", None),
     "50 MB junk CSV, ingest, default limits": ("ingest", "junk.csv", None),
-    "50 MB junk CSV, inbox sensor check, default limits": ("inbox", "junk.csv", None),
+    "50 MB junk CSV, inbox sensor tick": ("inbox", "junk.csv", None),
     "50 MB junk CSV, ingest, INGEST_MAX_FILE_BYTES=64 MB": ("ingest", "junk.csv", 64 * MIB),
-    "50 MB junk CSV, inbox sensor check, INGEST_MAX_FILE_BYTES=64 MB": ("inbox", "junk.csv", 64 * MIB),
     "zip bomb 190 MB, ingest, default limits": ("ingest", "bomb.zip", None),
-    "zip bomb 190 MB, inbox sensor check, default limits": ("inbox", "bomb.zip", None),
+    "zip bomb 190 MB, inbox sensor tick": ("inbox", "bomb.zip", None),
 }
 
 
@@ -48,7 +48,6 @@ def run_case(mode: str, target: str, max_file_bytes: int | None, folder: Path) -
     import duckdb
 
     from lottery.games import Game
-    from warehouse.inbox import Inbox, Rejected
     from warehouse.ingest import ingest_game
     from warehouse.settings import PROJECT_ROOT, Settings
 
@@ -69,37 +68,56 @@ def run_case(mode: str, target: str, max_file_bytes: int | None, folder: Path) -
         )
         outcome += f" (warehouse file {(work / 'w.duckdb').stat().st_size / MIB:.1f} MB)"
     else:
-        inbox = Inbox(work / "inbox", limits)
-        inbox.ensure()
-        path = inbox.root / f"euromillions_{target}"
+        import dagster as dg
+
+        from pipelines.schedules import build_automation
+
+        inbox = work / "inbox"
+        inbox.mkdir()
+        path = inbox / f"euromillions_{target}"
         os.link(source, path) if Path(source).stat().st_dev == work.stat().st_dev else shutil.copy(
             source, path
         )
-        claimed = inbox.claim(path)
-        outcome = claimed.reason[:160] if isinstance(claimed, Rejected) else "claimed for a run"
+        os.utime(path, (0, 0))
+        _, sensors = build_automation(Settings(inbox_dir=inbox))
+        sensor = next(s for s in sensors if s.name == "fdj_inbox_sensor")
+        before = peak_rss_mb()
+        started = time.perf_counter()
+        requests = list(sensor(dg.build_sensor_context()))
+        outcome = f"{len(requests)} run requested, the file left where it lies (the run refuses it)"
     elapsed = time.perf_counter() - started
     return {"seconds": elapsed, "rss_before_mb": before, "peak_rss_mb": peak_rss_mb(), "outcome": outcome}
 
 
-def main() -> None:
-    """Generate the files, run every case in its own process, print a table."""
+def main(argv: list[str] | None = None) -> None:
+    """Generate the files, run every case in its own process, print the table."""
+    # Imported here, not at the top: each case's process measures its own RSS and stays lean.
+    from bench.common import Column, Measure, Report, add_results_argument, ratio
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    add_results_argument(parser)
+    args = parser.parse_args(argv)
     if args.case:
         mode, target, limit = CASES[args.case]
         print(json.dumps(run_case(mode, target, limit, Path(args.dir))))
         return
+    report = Report.start("bench.bench_ingest_guard", "Ingest guards", args, argv)
+    table = report.table(
+        Column("case", "left"),
+        Column("time"),
+        Column("peak RSS"),
+        Column("vs baseline"),
+        Column("outcome", "left"),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "junk.csv").write_bytes(junk_csv(50 * MIB))
         (folder / "bomb.zip").write_bytes(zip_bomb(190 * MIB))
-        print(
-            f"files: junk.csv {(folder / 'junk.csv').stat().st_size / MIB:.1f} MB, "
-            f"bomb.zip {(folder / 'bomb.zip').stat().st_size / 1024:.0f} KB -> 190 MB"
-        )
-        print("| case | time | peak RSS | RSS after imports | outcome |\n|---|---:|---:|---:|---|")
+        report.figure("junk.csv", Measure((folder / "junk.csv").stat().st_size / MIB, "MB", 1))
+        report.figure("bomb.zip, compressed", Measure((folder / "bomb.zip").stat().st_size / MIB, "MB", 2))
+        baseline = None
         for name in CASES:
             done = subprocess.run(
                 [sys.executable, "-m", "bench.bench_ingest_guard", "--case", name, "--dir", tmp],
@@ -109,10 +127,16 @@ def main() -> None:
                 check=True,
             )
             r = json.loads(done.stdout.strip().splitlines()[-1])
-            print(
-                f"| {name} | {r['seconds']:.2f} s | {r['peak_rss_mb']:.0f} MB | {r['rss_before_mb']:.0f} MB "
-                f"| {r['outcome']} |"
+            baseline = baseline or r["peak_rss_mb"]
+            table.add(
+                name,
+                Measure(r["seconds"], "s", 2, display="s"),
+                Measure(r["peak_rss_mb"], "MB", 0),
+                ratio(r["peak_rss_mb"] / baseline, 2),
+                r["outcome"],
             )
+            report.figure(f"RSS after imports, {name}", Measure(r["rss_before_mb"], "MB", 0))
+    report.finish(args.results_dir)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.orphans import fail_orphaned_runs
-from warehouse.inbox import Claimed, Inbox
+from warehouse.inbox import Inbox
 from warehouse.settings import Settings
 
 PARIS = "Europe/Paris"
@@ -64,7 +64,7 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
     on = settings.automation_enabled
     schedule_status = dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
     sensor_status = dg.DefaultSensorStatus.RUNNING if on else dg.DefaultSensorStatus.STOPPED
-    inbox = Inbox(settings.inbox_dir, settings.file_limits())
+    inbox = Inbox(settings.inbox_dir)
 
     @dg.schedule(
         cron_schedule="0 6 * * *",
@@ -99,22 +99,19 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
         job=inbox_ingest_job,
         minimum_interval_seconds=settings.inbox_poll_s,
         default_status=sensor_status,
-        description=f"Ingests FDJ .csv/.zip files dropped in {settings.inbox_dir}; refused ones (too big, "
-        "zip bombs, unreadable, mostly bad rows) go to rejected/ with a reason file, the others to archive/.",
+        description=f"One run per FDJ .csv/.zip file dropped in {settings.inbox_dir} (the tick only decides: "
+        "it reads and moves nothing); the run ingests it within the guards, then the file goes to archive/ "
+        "or, with the run's error as its reason, to rejected/.",
     )
     def fdj_inbox_sensor(context: dg.SensorEvaluationContext):
-        """Claim each settled file: refused -> rejected/ now; readable -> one run of the whole pipeline."""
+        """Ask for one run per settled file, keyed by name, size and mtime: a pure decision."""
         inbox.ensure()  # the folders exist from the first tick, even if someone removed them
         for path in inbox.ready():
-            outcome = inbox.claim(path)
-            if not isinstance(outcome, Claimed):
-                context.log.warning("rejected %s: %s", outcome.original, outcome.reason)
-                continue
-            context.log.info("ingesting %s (%s)", outcome.original, ", ".join(outcome.games))
+            context.log.info("requesting a run for %s", path.name)
             yield dg.RunRequest(
-                run_key=f"{outcome.sha256}-{outcome.original}",
-                run_config={"resources": {"fdj_source": {"config": {"location": str(outcome.path)}}}},
-                tags={INBOX_TAG: str(outcome.path)},
+                run_key=inbox.run_key(path),
+                run_config={"resources": {"fdj_source": {"config": {"location": str(path)}}}},
+                tags={INBOX_TAG: str(path)},
             )
 
     @dg.run_status_sensor(
@@ -137,7 +134,7 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
     def inbox_reject_sensor(context: dg.RunFailureSensorContext) -> None:
         """Reject the run's file with the run's error."""
         path = context.dagster_run.tags.get(INBOX_TAG)
-        if path and Path(path).exists():
+        if path and (Path(path).exists() or Path(path).is_symlink()):
             reason = failure_reason(
                 context.instance, context.dagster_run.run_id, context.failure_event.message
             )

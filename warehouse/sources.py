@@ -51,6 +51,8 @@ def fetch(location: str, *, timeout_s: float = 30.0, max_bytes: int | None = Non
     if is_url(location):
         return _download(location, timeout_s, limit)
     try:
+        if Path(location).is_symlink():  # an inbox could otherwise be made to read any file on the machine
+            raise FdjFileError(f"{location}: a symbolic link; copy the file itself")
         mode = os.stat(location).st_mode
         if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a FIFO or device would block or never end
             raise FdjFileError(f"{location}: not a regular file")

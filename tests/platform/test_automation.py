@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from pipelines.schedules import INBOX_TAG, build_automation
 from tests.serving_fixtures import SHIPPED
@@ -43,62 +42,56 @@ def settle(path: Path) -> None:
     os.utime(path, (old, old))
 
 
-def test_inbox_sensor_claims_readable_files_and_rejects_the_others(tmp_path: Path) -> None:
-    """A real FDJ file becomes one run request (source = the claimed file); garbage goes to rejected/."""
+def _inbox_sensor(inbox: Path) -> dg.SensorDefinition:
+    _, sensors = build_automation(Settings(inbox_dir=inbox))
+    return next(s for s in sensors if s.name == "fdj_inbox_sensor")
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int]]:
+    """Every path under ``root`` with its size and mtime: what a pure tick must leave as it was."""
+    return {str(p.relative_to(root)): (p.lstat().st_size, p.lstat().st_mtime_ns) for p in root.rglob("*")}
+
+
+def test_inbox_sensor_tick_only_decides(tmp_path: Path) -> None:
+    """One run request per settled FDJ file, source = the file where it lies; nothing read or moved."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     good = inbox / "euromillions_202002.csv"
     shutil.copy(SHIPPED / "euromillions" / "euromillions_202002.csv", good)
-    (inbox / "empty.csv").write_bytes(b"")
+    (inbox / "empty.csv").write_bytes(b"")  # garbage too: the run says why, not the tick
     (inbox / "notes.txt").write_text("not for us")
     fresh = inbox / "loto_201911.csv"
     shutil.copy(SHIPPED / "loto" / "loto_201911.csv", fresh)  # still being copied: left for the next tick
     for path in (good, inbox / "empty.csv", inbox / "notes.txt"):
         settle(path)
+    (inbox / "archive").mkdir()
+    (inbox / "rejected").mkdir()
+    before = _tree(inbox)
 
-    _, sensors = build_automation(Settings(inbox_dir=inbox))
-    sensor = next(s for s in sensors if s.name == "fdj_inbox_sensor")
-    requests = list(sensor(dg.build_sensor_context()))
+    requests = list(_inbox_sensor(inbox)(dg.build_sensor_context()))
 
-    assert len(requests) == 1
-    location = requests[0].run_config["resources"]["fdj_source"]["config"]["location"]
-    assert Path(location).parent == inbox / "processing"
-    assert Path(location).name.endswith("-euromillions_202002.csv")
-    assert Path(location).read_bytes() == (SHIPPED / "euromillions" / "euromillions_202002.csv").read_bytes()
-    assert requests[0].tags[INBOX_TAG] == location
-    assert not good.exists()
-    reason = (inbox / "rejected" / "empty.csv.reason.txt").read_text()
-    assert "file is empty" in reason
-    assert fresh.exists()  # not settled yet
-    assert (inbox / "notes.txt").exists()  # not an FDJ file name: left alone
+    assert _tree(inbox) == before  # nothing moved, created or touched
+    by_name = {Path(r.tags[INBOX_TAG]).name: r for r in requests}
+    assert set(by_name) == {"euromillions_202002.csv", "empty.csv"}
+    request = by_name["euromillions_202002.csv"]
+    assert request.run_config["resources"]["fdj_source"]["config"]["location"] == str(good)
+    st = good.stat()
+    assert request.run_key == f"euromillions_202002.csv:{st.st_size}:{st.st_mtime_ns}"
+    # The same file is the same decision (Dagster skips a run key it has run); a changed one is new.
+    again = {r.run_key for r in _inbox_sensor(inbox)(dg.build_sensor_context())}
+    assert again == {r.run_key for r in requests}
+    good.write_bytes(good.read_bytes() + b"\n")
+    settle(good)
+    assert request.run_key not in {r.run_key for r in _inbox_sensor(inbox)(dg.build_sensor_context())}
 
-    archived = Inbox(inbox).archive_file(Path(location))
-    assert archived == inbox / "archive" / Path(location).name
-    assert archived.exists()
-
-
-def test_a_file_with_broken_rows_is_still_claimed(tmp_path: Path) -> None:
-    """Rows are rejected inside the run (rejects table); only unreadable files are refused up front."""
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    lines = (SHIPPED / "euromillions" / "euromillions_202002.csv").read_text().splitlines(keepends=True)
-    broken = inbox / "euromillions_202002.csv"
-    broken.write_text(lines[0] + lines[1].replace(";12;20;45;", ";12;20;99;", 1) + "".join(lines[2:]))
-    settle(broken)
-    _, sensors = build_automation(Settings(inbox_dir=inbox))
-    sensor = next(s for s in sensors if s.name == "fdj_inbox_sensor")
-    assert len(list(sensor(dg.build_sensor_context()))) == 1
+    archived = Inbox(inbox).archive_file(good)
+    assert archived == inbox / "archive" / "euromillions_202002.csv"
+    rejected = Inbox(inbox).reject(inbox / "empty.csv", "run r1: empty.csv: the file is empty")
+    assert rejected == inbox / "rejected" / "empty.csv"
+    assert "the file is empty" in (inbox / "rejected" / "empty.csv.reason.txt").read_text()
 
 
-@pytest.mark.parametrize("name", ["x.zip", "euromillions.csv"])
-def test_unreadable_archives_and_binaries_are_rejected_with_a_reason(tmp_path: Path, name: str) -> None:
-    """A corrupt zip or a binary file never reaches a run."""
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    path = inbox / name
-    path.write_bytes(b"PK\x03\x04garbage" if name.endswith(".zip") else b"\x00\x01\x02binary")
-    settle(path)
-    _, sensors = build_automation(Settings(inbox_dir=inbox))
-    sensor = next(s for s in sensors if s.name == "fdj_inbox_sensor")
-    assert list(sensor(dg.build_sensor_context())) == []
-    assert (inbox / "rejected" / f"{name}.reason.txt").exists()
+def test_the_tick_creates_the_inbox_folders(tmp_path: Path) -> None:
+    inbox = tmp_path / "var" / "inbox"
+    assert list(_inbox_sensor(inbox)(dg.build_sensor_context())) == []
+    assert sorted(p.name for p in inbox.iterdir()) == ["archive", "rejected"]

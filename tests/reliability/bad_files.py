@@ -118,7 +118,7 @@ class BadFile:
     name: str
     make: Callable[[], bytes]
     reason: str
-    inbox_only: bool = False  # a kind that only exists in the inbox (a link)
+    link: bool = False  # dropped as a symbolic link to a file of these bytes
 
 
 KINDS: dict[str, BadFile] = {
@@ -175,6 +175,9 @@ KINDS: dict[str, BadFile] = {
         "line 1 is 1.0 MB long, the limit is 64 KB (INGEST_MAX_LINE_BYTES)",
     ),
     "symlink": BadFile(
-        "euromillions_link.csv", lambda: SHIPPED_EM.read_bytes(), "a symbolic link", inbox_only=True
+        "euromillions_link.csv",
+        lambda: SHIPPED_EM.read_bytes(),
+        "a symbolic link; copy the file itself",
+        link=True,
     ),
 }

@@ -1,5 +1,6 @@
-"""The reliability matrix of bad files: each is refused with a clear reason, in the ingest and in the
-inbox sensor, nothing of it is loaded, and the good data already in the warehouse is unchanged."""
+"""The reliability matrix of bad files: each is refused with a clear reason by the ingest, nothing of
+it is loaded, and the good data already in the warehouse is unchanged; through the inbox, the tick
+only asks for a run and the failed run sends the file to rejected/ with the reason."""
 
 from __future__ import annotations
 
@@ -8,21 +9,21 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
 from lottery.fdj.guards import RefusedFileError
 from lottery.fdj.parse import iter_csv_members
 from lottery.games import Game
-from pipelines.schedules import build_automation
 from tests.conftest import FIXTURES, fixture_bytes
 from tests.reliability.bad_files import KINDS, SHIPPED_EM, BadFile, junk_csv, junk_rows, zip_bomb, zip_of
+from tests.reliability.inbox_runs import run_inbox_file
 from tests.rows import FdjCsv
 from warehouse.ingest import ingest_game
 from warehouse.settings import Settings
 
-INGEST_KINDS = {k: v for k, v in KINDS.items() if not v.inbox_only}
+# Through the inbox end to end (a real run each, so a few representative kinds).
+INBOX_KINDS = ["zip_bomb", "truncated_zip", "only_junk_rows", "valid_header_then_binary", "symlink"]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def drop(folder: Path, bad: BadFile) -> Path:
     """Write a bad file (or, for the link kind, a symlink to a real file) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / bad.name
-    if bad.inbox_only:
+    if bad.link:
         target = folder.parent / "elsewhere.csv"
         target.write_bytes(bad.make())
         path.symlink_to(target)
@@ -62,12 +63,12 @@ def drop(folder: Path, bad: BadFile) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", INGEST_KINDS)
+@pytest.mark.parametrize("kind", KINDS)
 def test_ingest_refuses_the_file_and_keeps_the_warehouse(
     kind: str, good_warehouse: Path, tmp_path: Path
 ) -> None:
     """The file is logged failed with its reason; no draw of it is loaded; the rest is byte-identical."""
-    bad = INGEST_KINDS[kind]
+    bad = KINDS[kind]
     warehouse = tmp_path / "w.duckdb"
     shutil.copy(good_warehouse, warehouse)
     path = drop(tmp_path / "source", bad)
@@ -87,42 +88,43 @@ def test_ingest_refuses_the_file_and_keeps_the_warehouse(
         assert kept.fetchone()[0] <= 100
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_inbox_sensor_rejects_the_file_with_its_reason(kind: str, tmp_path: Path) -> None:
-    """No run is requested; the file sits in rejected/ next to a reason file that says why."""
+@pytest.mark.parametrize("kind", INBOX_KINDS)
+def test_inbox_run_fails_and_the_file_is_rejected_with_its_reason(
+    kind: str, good_warehouse: Path, tmp_path: Path
+) -> None:
+    """The tick asks for a run and leaves the file alone; the run fails; the file goes to rejected/."""
     bad = KINDS[kind]
     inbox = tmp_path / "inbox"
     path = drop(inbox, bad)
     old = time.time() - 60
     shutil.os.utime(path, (old, old), follow_symlinks=False)
-    _, sensors = build_automation(Settings(inbox_dir=inbox))
-    sensor = next(s for s in sensors if s.name == "fdj_inbox_sensor")
-    assert list(sensor(dg.build_sensor_context())) == []
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(good_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        before = fingerprint(con)
+
+    reason = run_inbox_file(inbox, warehouse)
+
     assert not path.exists()
     assert not path.is_symlink()
-    assert list((inbox / "processing").iterdir()) == []
-    reason = (inbox / "rejected" / f"{bad.name}.reason.txt").read_text()
     assert bad.reason in reason
     assert len(reason) < 10_000  # the reason is a summary, never the file echoed back
-    if bad.inbox_only:
-        assert (
-            tmp_path / "elsewhere.csv"
-        ).read_bytes() == SHIPPED_EM.read_bytes()  # the link's target left alone
+    with duckdb.connect(str(warehouse)) as con:
+        assert fingerprint(con) == before
+    if bad.link:
+        assert (tmp_path / "elsewhere.csv").read_bytes() == SHIPPED_EM.read_bytes()  # the target untouched
 
 
-def test_junk_rows_reason_file_lists_the_first_rejects(tmp_path: Path) -> None:
-    """A file of junk rows: the reason file shows the first rejected rows with line numbers and raw text."""
+def test_junk_rows_reason_names_the_first_rejects(good_warehouse: Path, tmp_path: Path) -> None:
+    """A file of junk rows: the reason says how many rows were bad and shows the first ones."""
     inbox = tmp_path / "inbox"
     path = drop(inbox, KINDS["only_junk_rows"])
-    old = time.time() - 60
-    shutil.os.utime(path, (old, old))
-    _, sensors = build_automation(Settings(inbox_dir=inbox))
-    sensor = next(s for s in sensors if s.name == "fdj_inbox_sensor")
-    list(sensor(dg.build_sensor_context()))
-    lines = (inbox / "rejected" / "euromillions_junk.csv.reason.txt").read_text().splitlines()
-    assert "First rejected rows (20 of 500):" in lines
-    assert lines[-20].startswith("line 2: ")
-    assert "junk0;" in lines[-20]
+    shutil.os.utime(path, (0, 0))
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(good_warehouse, warehouse)
+    reason = run_inbox_file(inbox, warehouse)
+    assert "rejected as a whole, 500 of 500 rows are bad" in reason
+    assert "First: line 2: " in reason
 
 
 def test_junk_file_under_a_raised_threshold_stores_bounded_rejects(

@@ -25,7 +25,7 @@ def load_supervisor():
 def test_prepare_creates_the_inbox_folders_on_a_fresh_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No var/ at all: inbox/, processing/, archive/, rejected/ exist after the start step; no run to fail."""
+    """No var/ at all: inbox/, archive/, rejected/ exist after the start step; no run to fail."""
     inbox = tmp_path / "var" / "inbox"
     monkeypatch.setenv("INBOX_DIR", str(inbox))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "var" / "dagster"))
@@ -33,4 +33,4 @@ def test_prepare_creates_the_inbox_folders_on_a_fresh_install(
     platform = load_supervisor().Platform()
     assert not inbox.exists()
     assert platform.prepare() == []
-    assert sorted(p.name for p in inbox.iterdir()) == ["archive", "processing", "rejected"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["archive", "rejected"]
