@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import platform
 import time
-from importlib.metadata import version
 from typing import Annotated, Any, Literal
 
 import redis
@@ -21,7 +19,6 @@ from warehouse import cache
 from warehouse.jobs import generation_stats
 
 router = APIRouter(prefix="/api/{game}")
-PACKAGES = ("fastapi", "celery", "redis", "duckdb", "numpy", "pydantic")
 
 
 def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
@@ -57,7 +54,6 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
             "used_memory_human": info.get("used_memory_human"),
             "keys": client.dbsize(),
             "connected_clients": info.get("connected_clients"),
-            "redis_version": info.get("redis_version"),
         },
         "generation": generation_stats(client, days, [s.value for s in Strategy]),
         "backtest": [
@@ -74,8 +70,6 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
         "random tickets, with a 95 % interval and a p-value: a lottery is random, so these should agree.",
         "service": {
             "uptime_s": round(time.time() - state.started_at, 1),
-            "python": platform.python_version(),
-            "versions": {p: version(p) for p in PACKAGES},
             "data_version": manifest.version(game),
             "last_pipeline_run": {"published_at": manifest.published_at, "run_id": manifest.run_id},
         },
@@ -88,12 +82,15 @@ async def performance_metrics(
     state: StateDep,
     days: Annotated[int, Query(ge=1, le=90, description="Days of history, today included")] = 7,
 ) -> dict[str, Any]:
-    """Hit rate per day and over the period, Redis INFO, p50/p95 generation time per strategy, the latest
-    back-test per strategy against random tickets, and service information."""
+    """Hit rate per day and over the period, Redis memory and keys, p50/p95 generation time per strategy,
+    the latest back-test per strategy against random tickets, uptime and data version (no software
+    versions or hosts: anonymous callers read this)."""
     try:
         return await run_in_threadpool(_metrics, state, game, days)
     except (redis.RedisError, OSError) as exc:
-        raise ServiceUnavailableError(f"Redis (metrics store) is unreachable: {exc}") from exc
+        raise ServiceUnavailableError(
+            f"the metrics store (Redis) is unreachable ({type(exc).__name__})"
+        ) from exc
 
 
 @router.get(
