@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
-from api import errors
+from api import errors, openapi
 from api.celery_app import create_celery
 from api.fastpath import CachedFastPath
 from api.limits import BodySizeLimit
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # added last: outermost, times both
     errors.install(app)
+    openapi.install(app, settings)
     app.include_router(system.router, tags=["system"])
     app.include_router(stats.router, tags=["statistics"])
     app.include_router(generation.router, tags=["generation"])

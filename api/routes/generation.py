@@ -17,13 +17,13 @@ from lottery.strategies import Strategy
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.stats import GameDep, StateDep, check_max
+from api.routes.stats import GAME_RESPONSES, GameDep, StateDep, check_max
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game, current_era
 from lottery.stats.models import InvalidFilterError, StatsFilter
 from warehouse.statistics import window_sql
 
-router = APIRouter(prefix="/api/{game}")
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 TASK_NAME = "lotostats.generate_grids"
 MAX_GRIDS = 10_000
 MAX_EXCLUDED = 64  # more than any pool (50 EuroMillions numbers); the game's own pool is checked below
@@ -105,6 +105,7 @@ def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     status_code=202,
     response_model=Accepted,
     responses={
+        400: {"description": "Body that cannot be decoded"},
         413: {"description": "Request body too large"},
         429: {"description": "Too many generations from this client; see Retry-After"},
         503: {"description": "Broker or job store unreachable"},

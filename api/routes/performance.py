@@ -11,14 +11,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.stats import GameDep, StateDep
+from api.routes.stats import GAME_RESPONSES, GameDep, StateDep
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game
 from lottery.strategies import Strategy
 from warehouse import cache
 from warehouse.jobs import generation_stats
 
-router = APIRouter(prefix="/api/{game}")
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
 
 def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:

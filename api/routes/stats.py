@@ -23,13 +23,25 @@ from warehouse.draw_queries import DrawPage, DrawRecord, draw_page
 from warehouse.serving import ServingView
 from warehouse.statistics import compute_full, compute_quick
 
-router = APIRouter(prefix="/api/{game}")
+# Every route under /api/{game} may answer these besides its own.
+GAME_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"description": "Unknown game, or no draw in the window"},
+    503: {"description": "No serving snapshot published yet"},
+}
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
 JSON = "application/json"
 
 
 async def game_param(
-    game: Annotated[str, Path(description="`euromillions` or `loto`", examples=["euromillions"])],
+    game: Annotated[
+        str,
+        Path(
+            description="`euromillions` or `loto` (others: 404)",
+            examples=["euromillions"],
+            json_schema_extra={"enum": [g.value for g in Game]},
+        ),
+    ],
 ) -> Game:
     """The game named in the path, or 404."""
     return parse_game(game)
