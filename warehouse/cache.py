@@ -147,6 +147,7 @@ class StatsCache:
         self._local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._local_size = local_size
         self._local_bytes = 0
+        self._uncached_slots = asyncio.Semaphore(settings.cache_uncached_concurrency)
         self._inflight: dict[str, asyncio.Future[bytes]] = {}
         self._down_until = 0.0
 
@@ -231,7 +232,8 @@ class StatsCache:
         ``cacheable=False``: computed every time, Redis not touched (``SKIP``).
         """
         if not cacheable:
-            return await compute(), CacheStatus.SKIP
+            async with self._uncached_slots:  # each is unique work: bound how many run at once
+                return await compute(), CacheStatus.SKIP
         value, status = await self._get_or_compute(kind, key, compute)
         self.counters.add(kind, status)
         return value, status

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         ge=0,
         description="/draws pages further than this (or not aligned on limit, or date-filtered) are uncached.",
     )
+    cache_uncached_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Answers not worth caching computed at once per process (bounds their memory).",
+    )
     api_max_body_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Largest request body (413 beyond, checked as it streams)."
     )

@@ -142,3 +142,27 @@ def test_a_slow_owner_does_not_release_a_lock_it_no_longer_holds(redis_url: str)
 
     assert _run(redis_url, settings, body) == CacheStatus.MISS
     assert sync.get(f"{key}:fill") == b"second-owner"
+
+
+def test_uncached_answers_are_computed_a_few_at_a_time(redis_url: str) -> None:
+    """Answers not worth caching run at most CACHE_UNCACHED_CONCURRENCY at once (memory bound)."""
+    settings = Settings(redis_url=redis_url, cache_uncached_concurrency=2)
+    running = peak = 0
+
+    async def page() -> bytes:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+        return b"page"
+
+    async def body(c: StatsCache) -> list[tuple[bytes, CacheStatus]]:
+        return await asyncio.gather(
+            *(c.get_or_compute(CacheKind.DRAWS, _key(f"u{i}"), page, cacheable=False) for i in range(10))
+        )
+
+    results = _run(redis_url, settings, body)
+    assert results == [(b"page", CacheStatus.SKIP)] * 10
+    assert peak == 2
+    assert redis.Redis.from_url(redis_url).dbsize() == 0
