@@ -1,6 +1,6 @@
 """Redis restarted under a request loop: 5xx count, time until hits return, BYPASS afterwards.
 
-    .venv/bin/python -m bench.bench_redis_restart [--clients 8] [--down 8] [--after 60]
+    .venv/bin/python -m bench.bench_redis_restart [--clients 8] [--down 8] [--after 60] [--pause-ms 0]
 
 Starts a redis-server of its own on a free loopback port and one uvicorn worker using it (no
 in-process layer, so every request reaches Redis), loops ``--clients`` concurrent clients over a
@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--down", type=float, default=8.0)
     parser.add_argument("--after", type=float, default=60.0)
+    parser.add_argument("--pause-ms", type=float, default=0.0, help="pause of each client between requests")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         raise SystemExit("redis-server is not installed")
@@ -101,6 +102,8 @@ def main() -> None:
                     except httpx.HTTPError:
                         log.append((time.monotonic(), 0, "error"))
                     k += 1
+                    if args.pause_ms:
+                        time.sleep(args.pause_ms / 1000)
 
         threads = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(args.clients)]
         try:

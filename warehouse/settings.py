@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     cache_draws_max_offset: int = Field(
         default=100,
         ge=0,
-        description="/draws pages further than this (or not aligned on limit, or date-filtered) are uncached.",
+        description="/draws pages past this offset (or unaligned, or date-filtered) are not cached.",
     )
     cache_uncached_concurrency: int = Field(
         default=2,

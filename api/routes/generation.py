@@ -13,7 +13,6 @@ import redis
 from celery.result import AsyncResult
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from lottery.strategies import Strategy
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +20,7 @@ from api.routes.stats import GAME_RESPONSES, GameDep, StateDep, check_max
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game, current_era
 from lottery.stats.models import InvalidFilterError, StatsFilter
+from lottery.strategies import Strategy
 from warehouse.statistics import window_sql
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
