@@ -23,6 +23,7 @@ log = logging.getLogger("lotostats.api")
 LOCATION = {"game": "path"}
 MAX_ERRORS = 10
 DEFAULT_EXCERPT = 120
+MAX_MESSAGE = 300  # our own messages may quote an input (a 4,000-digit number...)
 _ENDPOINT = re.compile(r"(\w+://\S+|\[[0-9a-fA-F:]+\]:\d+|\b[\w.-]*[A-Za-z.][\w.-]*:\d{2,5}\b)")
 
 
@@ -56,7 +57,7 @@ async def stats_error(_: Request, exc: Exception) -> JSONResponse:
             "detail": [
                 {
                     "loc": [LOCATION.get(exc.field, "query"), exc.field],
-                    "msg": exc.message,
+                    "msg": excerpt(exc.message, MAX_MESSAGE),
                     "type": type(exc).__name__,
                 }
             ]

@@ -96,6 +96,7 @@ def test_integers_beyond_their_bounds_are_422_not_500(client: TestClient, url: s
         ({"exclude": list(range(1, 66))}, "exclude", "at most 64 items"),
         ({"count": 10_001}, "count", "less than or equal to 10000"),
         ({"seed": INT64_OVERFLOW}, "seed", "less than 9223372036854775808"),
+        ({"window": {"year": 10**4000}}, "year", "four-digit year"),
     ],
 )
 def test_generation_bodies_out_of_bounds_are_422(
@@ -107,6 +108,7 @@ def test_generation_bodies_out_of_bounds_are_422(
     detail = response.json()["detail"][0]
     assert detail["loc"][-1] == field
     assert words in detail["msg"]
+    assert len(response.content) < 1000
 
 
 def test_a_five_million_element_exclusion_is_refused(settings: Settings) -> None:
