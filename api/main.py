@@ -43,7 +43,7 @@ def _redis(url: str, settings: Settings) -> aioredis.Redis:
         max_connections=settings.redis_max_connections,
         timeout=settings.redis_timeout_s * 4,
         socket_timeout=settings.redis_timeout_s,
-        socket_connect_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_connect_timeout_s,
         socket_keepalive=True,
         health_check_interval=settings.redis_health_check_interval_s,
         # Retry a dead connection (restart), not a timeout (a stall): the caller BYPASSes at once.

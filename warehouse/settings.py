@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     )
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis cache (REDIS_URL).")
     redis_timeout_s: float = Field(default=0.25, gt=0, description="Redis socket timeout (REDIS_TIMEOUT_S).")
+    redis_connect_timeout_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="Timeout of opening a Redis connection (a reconnect storm after a restart needs more "
+        "than a command's timeout; a refused connection fails at once).",
+    )
     redis_max_connections: int = Field(default=64, ge=1, description="Connections per API process.")
     redis_retry_after_s: float = Field(
         default=1.0, ge=0, description="After a Redis failure, serve without it this long before retrying."
