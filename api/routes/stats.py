@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -13,6 +12,7 @@ from lottery.games import Game
 from lottery.stats.models import (
     FullStats,
     InvalidFilterError,
+    IsoDate,
     NoDrawsError,
     QuickStats,
     StatsFilter,
@@ -115,8 +115,8 @@ async def full_stats(
     state: StateDep,
     year: Year = None,
     month: Month = None,
-    date_from: Annotated[date | None, Query(alias="from", description="First date (inclusive)")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="Last date (inclusive)")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from", description="First date (inclusive)")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to", description="Last date (inclusive)")] = None,
     last: Annotated[
         int | None, Query(ge=1, le=INT64_MAX, description="Only the last N draws (at most API_MAX_LAST)")
     ] = None,
@@ -138,8 +138,8 @@ async def full_stats(
 async def draws(
     game: GameDep,
     state: StateDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     limit: Annotated[
         int, Query(ge=1, le=INT64_MAX, description="Page size (at most API_MAX_PAGE_SIZE)")
     ] = 50,

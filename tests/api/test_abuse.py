@@ -73,6 +73,7 @@ def test_a_streamed_body_is_cut_as_soon_as_it_crosses_the_limit() -> None:
         (f"/api/euromillions/stats?last={INT64_OVERFLOW}", "last"),
         ("/api/euromillions/stats?last=100001", "last"),
         (f"/api/euromillions/draws?offset={'9' * 5000}", "offset"),  # past Python's int() digit limit
+        ("/api/euromillions/draws?to=0.0", "to"),  # pydantic alone reads it as a Unix timestamp
     ],
 )
 def test_integers_beyond_their_bounds_are_422_not_500(client: TestClient, url: str, field: str) -> None:
@@ -97,6 +98,7 @@ def test_integers_beyond_their_bounds_are_422_not_500(client: TestClient, url: s
         ({"count": 10_001}, "count", "less than or equal to 10000"),
         ({"seed": INT64_OVERFLOW}, "seed", "less than 9223372036854775808"),
         ({"window": {"year": 10**4000}}, "year", "four-digit year"),
+        ({"window": {"from": 0}}, "from", "YYYY-MM-DD"),
     ],
 )
 def test_generation_bodies_out_of_bounds_are_422(
