@@ -10,11 +10,15 @@ from collections.abc import AsyncIterator
 import redis
 import redis.asyncio as aioredis
 from fastapi import FastAPI
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 
-from api import errors
+from api import errors, openapi
 from api.celery_app import create_celery
 from api.fastpath import CachedFastPath
+from api.limits import BodySizeLimit
 from api.metrics import Metrics, MetricsMiddleware
+from api.ratelimit import RateLimiter
 from api.routes import generation, performance, stats, system
 from api.state import AppState
 from warehouse.cache import StatsCache
@@ -27,13 +31,25 @@ COUNTER_FLUSH_S = 1.0
 
 
 def _redis(url: str, settings: Settings) -> aioredis.Redis:
-    # redis-py's asyncio pool raises when full; the blocking pool waits (bounded) for a connection.
+    """A client on a blocking pool whose broken connections are detected and replaced.
+
+    redis-py's asyncio pool raises when full; the blocking pool waits (bounded) for a connection.
+    An idle connection is PINGed before use (``health_check_interval``), and a command that meets a
+    dead connection (Redis restarted) reconnects and is retried with a short backoff, so a restart
+    costs no lasting BYPASS. Timeouts are not retried: a stalled Redis is bypassed at once.
+    """
     pool = aioredis.BlockingConnectionPool.from_url(
         url,
         max_connections=settings.redis_max_connections,
         timeout=settings.redis_timeout_s * 4,
         socket_timeout=settings.redis_timeout_s,
-        socket_connect_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_connect_timeout_s,
+        socket_keepalive=True,
+        health_check_interval=settings.redis_health_check_interval_s,
+        # Retry a dead connection (restart), not a timeout (a stall): the caller BYPASSes at once.
+        retry=Retry(
+            ExponentialBackoff(cap=0.05, base=0.005), settings.redis_retries, (redis.ConnectionError,)
+        ),
     )
     return aioredis.Redis(connection_pool=pool)
 
@@ -41,6 +57,7 @@ def _redis(url: str, settings: Settings) -> aioredis.Redis:
 async def _flush_counters(state: AppState) -> None:
     while True:
         await asyncio.sleep(COUNTER_FLUSH_S)
+        state.cache.sweep_local()  # expired in-process entries go now, not when next read
         await state.cache.counters.flush(state.redis)
 
 
@@ -68,6 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics=metrics,
             celery=create_celery(settings),
             jobs=JobStore(jobs_client, settings.cache_ttl_generation_s),
+            generation_limit=RateLimiter(
+                client, "generation", settings.rate_limit_generation, settings.rate_limit_window_s
+            ),
         )
         app.state.lotostats = state
         if reader.current() is None:
@@ -96,8 +116,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(CachedFastPath)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # added last: outermost, times both
     errors.install(app)
+    openapi.install(app, settings)
     app.include_router(system.router, tags=["system"])
     app.include_router(stats.router, tags=["statistics"])
     app.include_router(generation.router, tags=["generation"])

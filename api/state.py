@@ -10,6 +10,7 @@ from celery import Celery
 from fastapi import Request
 
 from api.metrics import Metrics
+from api.ratelimit import RateLimiter
 from warehouse.cache import StatsCache
 from warehouse.jobs import JobStore
 from warehouse.serving import ServingView, SnapshotReader
@@ -36,6 +37,7 @@ class AppState:
     metrics: Metrics
     celery: Celery
     jobs: JobStore
+    generation_limit: RateLimiter
     started_at: float = field(default_factory=time.time)
 
     def view(self) -> ServingView:

@@ -8,7 +8,14 @@ second) instead of adding a round trip to every request.
 
 In front of Redis, each API process keeps a small in-process copy of recent entries (a few
 seconds): the key includes the data version, so it is never stale, only briefly duplicated.
-When Redis fails, the API serves without it (``BYPASS``) and tries it again a second later.
+That layer is bounded in bytes (``cache_local_max_bytes``) and swept of expired entries every
+second. An answer larger than ``cache_max_value_bytes`` is served but stored nowhere (``SKIP``), and
+so is one the caller marks not worth caching. When Redis fails, the API serves without it
+(``BYPASS``) and tries it again a second later.
+
+A miss takes a fill lock (``SET NX PX``) so one process computes while the others wait briefly; the
+lock holds its owner's token, lives ``cache_fill_lock_s`` and is released by compare-and-delete, so
+a stalled or dead filler delays the others at most one lock lifetime.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ class CacheStatus(StrEnum):
     HIT = "HIT"
     MISS = "MISS"
     BYPASS = "BYPASS"
+    SKIP = "SKIP"  # served, deliberately not stored (too large, or not worth caching); not counted
 
 
 def cache_key(game: Game, kind: CacheKind, data_version: str, variant: str) -> str:
@@ -61,7 +69,7 @@ def parse_key(key: str) -> tuple[str, str, str, str] | None:
     """(game, kind, data_version, variant) of a cache key, or None for other keys (metrics, locks)."""
     if (
         not key.startswith(PREFIX + ":")
-        or key.startswith((METRICS_PREFIX, f"{PREFIX}:jobs"))
+        or key.startswith((METRICS_PREFIX, f"{PREFIX}:jobs", f"{PREFIX}:ratelimit"))
         or key.endswith(":fill")
     ):
         return None
@@ -100,7 +108,9 @@ class CacheCounters:
         self._pending: Counter[tuple[date, str, str]] = Counter()
 
     def add(self, kind: CacheKind, status: CacheStatus) -> None:
-        """Count one response."""
+        """Count one response (SKIP is not a cache outcome: not counted)."""
+        if status == CacheStatus.SKIP:
+            return
         self._pending[(today(), kind.value, status.value)] += 1
 
     async def flush(self, client: aioredis.Redis) -> None:
@@ -120,6 +130,13 @@ class CacheCounters:
             self._pending.update(pending)
 
 
+# Release a fill lock only if it still holds our token (it may have expired and been taken since).
+RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 class StatsCache:
     """Serve bytes from the in-process layer, then Redis, else compute once and fill both."""
 
@@ -129,6 +146,8 @@ class StatsCache:
         self.counters = CacheCounters()
         self._local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._local_size = local_size
+        self._local_bytes = 0
+        self._uncached_slots = asyncio.Semaphore(settings.cache_uncached_concurrency)
         self._inflight: dict[str, asyncio.Future[bytes]] = {}
         self._down_until = 0.0
 
@@ -157,29 +176,64 @@ class StatsCache:
             self.counters.add(kind, CacheStatus.HIT)
         return value
 
+    @property
+    def local_bytes(self) -> int:
+        """Bytes of values the in-process layer holds now."""
+        return self._local_bytes
+
     def _local_get(self, key: str) -> bytes | None:
         item = self._local.get(key)
         if item is None:
             return None
         if item[0] < time.monotonic():
-            del self._local[key]
+            self._local_drop(key)
             return None
         return item[1]
 
+    def _local_drop(self, key: str) -> None:
+        _, value = self._local.pop(key)
+        self._local_bytes -= len(value)
+
     def _local_put(self, key: str, value: bytes, ttl: int) -> None:
-        if self.settings.cache_local_ttl_s <= 0:
+        settings = self.settings
+        if (
+            settings.cache_local_ttl_s <= 0
+            or len(value) > settings.cache_max_value_bytes
+            or len(value) > settings.cache_local_max_bytes
+        ):
             return
-        self._local[key] = (time.monotonic() + min(self.settings.cache_local_ttl_s, ttl), value)
-        self._local.move_to_end(key)
-        while len(self._local) > self._local_size:
-            self._local.popitem(last=False)
+        if key in self._local:
+            self._local_drop(key)
+        self._local[key] = (time.monotonic() + min(settings.cache_local_ttl_s, ttl), value)
+        self._local_bytes += len(value)
+        # Oldest first: entries are only added at the end, so the front is also the first to expire.
+        while len(self._local) > self._local_size or self._local_bytes > settings.cache_local_max_bytes:
+            self._local_drop(next(iter(self._local)))
+
+    def sweep_local(self) -> int:
+        """Drop every expired in-process entry now; returns how many."""
+        now = time.monotonic()
+        expired = [key for key, (expires, _) in self._local.items() if expires < now]
+        for key in expired:
+            self._local_drop(key)
+        return len(expired)
+
+    def storable(self, value: bytes) -> bool:
+        """Whether one answer is small enough to be kept (in Redis or in process)."""
+        return len(value) <= self.settings.cache_max_value_bytes
 
     # -- the read path ------------------------------------------------------------------------
 
     async def get_or_compute(
-        self, kind: CacheKind, key: str, compute: Callable[[], Awaitable[bytes]]
+        self, kind: CacheKind, key: str, compute: Callable[[], Awaitable[bytes]], *, cacheable: bool = True
     ) -> tuple[bytes, CacheStatus]:
-        """The cached bytes for ``key``, or ``compute()``'s, stored with ``kind``'s TTL."""
+        """The cached bytes for ``key``, or ``compute()``'s, stored with ``kind``'s TTL.
+
+        ``cacheable=False``: computed every time, Redis not touched (``SKIP``).
+        """
+        if not cacheable:
+            async with self._uncached_slots:  # each is unique work: bound how many run at once
+                return await compute(), CacheStatus.SKIP
         value, status = await self._get_or_compute(kind, key, compute)
         self.counters.add(kind, status)
         return value, status
@@ -226,31 +280,68 @@ class StatsCache:
     ) -> tuple[bytes, CacheStatus]:
         """Compute and store, or wait briefly for another process that is already computing it."""
         lock_key, token = f"{key}:fill", uuid.uuid4().hex
+        lock_ms = max(1, int(self.settings.cache_fill_lock_s * 1000))
         try:
-            owner = await self.client.set(lock_key, token, nx=True, px=10_000)
+            owner = bool(await self.client.set(lock_key, token, nx=True, px=lock_ms))
             if not owner:
-                deadline = time.monotonic() + self.settings.cache_fill_wait_s
-                while time.monotonic() < deadline:
-                    await asyncio.sleep(0.02)
-                    cached = await self.client.get(key)
-                    if cached is not None:
-                        self._local_put(key, cached, ttl)
-                        return cached, CacheStatus.HIT
+                cached, owner = await self._wait_for_filler(key, lock_key, token, lock_ms)
+                if cached is not None:
+                    self._local_put(key, cached, ttl)
+                    return cached, CacheStatus.HIT
         except (redis.RedisError, OSError) as exc:
             self._mark_down(exc)
             return await compute(), CacheStatus.BYPASS
-        value = await compute()
+        try:
+            value = await compute()
+        except BaseException:
+            if owner:
+                await self._release(lock_key, token)
+            raise
+        storable = self.storable(value)
         try:
             async with self.client.pipeline(transaction=False) as pipe:
-                pipe.set(key, value, ex=ttl)
+                if storable:
+                    pipe.set(key, value, ex=ttl)
                 if owner:
-                    pipe.delete(lock_key)
+                    pipe.eval(RELEASE_LOCK, 1, lock_key, token)
                 await pipe.execute()
         except (redis.RedisError, OSError) as exc:
             self._mark_down(exc)
             return value, CacheStatus.BYPASS
+        if not storable:
+            return value, CacheStatus.SKIP
         self._local_put(key, value, ttl)
         return value, CacheStatus.MISS
+
+    async def _wait_for_filler(
+        self, key: str, lock_key: str, token: str, lock_ms: int
+    ) -> tuple[bytes | None, bool]:
+        """Poll for the value while another owner holds the lock, at most ``cache_fill_wait_s``.
+
+        Returns (the value, False) once it appears; (None, True) if the lock was freed (owner done
+        or expired) and this caller took it over; (None, False) at the deadline.
+        """
+        deadline = time.monotonic() + self.settings.cache_fill_wait_s
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.get(key)
+                pipe.set(lock_key, token, nx=True, px=lock_ms)
+                cached, taken = await pipe.execute()
+            if cached is not None:
+                if taken:
+                    await self._release(lock_key, token)
+                return cached, False
+            if taken:
+                return None, True
+        return None, False
+
+    async def _release(self, lock_key: str, token: str) -> None:
+        """Compare-and-delete the fill lock (best effort: it expires anyway)."""
+        try:
+            await self.client.eval(RELEASE_LOCK, 1, lock_key, token)
+        except (redis.RedisError, OSError) as exc:
+            self._mark_down(exc)
 
     async def ping(self) -> tuple[bool, str]:
         """Whether Redis answers now, and how (for /health)."""
@@ -258,7 +349,7 @@ class StatsCache:
             await self.client.ping()
         except (redis.RedisError, OSError) as exc:
             self._mark_down(exc)
-            return False, f"{exc.__class__.__name__}: {exc}"
+            return False, exc.__class__.__name__  # the class only: the message names host and port
         self._down_until = 0.0
         return True, "ok"
 
@@ -311,7 +402,9 @@ def read_counters(client: redis.Redis, days: int, until: date | None = None) -> 
             (k.decode() if isinstance(k, bytes) else k): int(v)
             for k, v in client.hgetall(counters_key(day)).items()
         }
-        hits, misses, bypass = (raw.get(s.value, 0) for s in CacheStatus)
+        hits, misses, bypass = (
+            raw.get(s.value, 0) for s in (CacheStatus.HIT, CacheStatus.MISS, CacheStatus.BYPASS)
+        )
         out.append(
             {
                 "day": day.isoformat(),

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     )
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis cache (REDIS_URL).")
     redis_timeout_s: float = Field(default=0.25, gt=0, description="Redis socket timeout (REDIS_TIMEOUT_S).")
+    redis_connect_timeout_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="Timeout of opening a Redis connection (a reconnect storm after a restart needs more "
+        "than a command's timeout; a refused connection fails at once).",
+    )
     redis_max_connections: int = Field(default=64, ge=1, description="Connections per API process.")
     redis_retry_after_s: float = Field(
         default=1.0, ge=0, description="After a Redis failure, serve without it this long before retrying."
@@ -119,6 +125,61 @@ class Settings(BaseSettings):
         ge=0,
         description="On a miss, how long to wait for another process computing the same key.",
     )
+
+    redis_health_check_interval_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="A pooled Redis connection idle this long is PINGed before use (0: never).",
+    )
+    redis_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries (with backoff) of a Redis command on a connection error."
+    )
+    cache_fill_lock_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="Lifetime of a fill lock: a stalled filler delays others at most this long.",
+    )
+    cache_local_max_bytes: int = Field(
+        default=64 * 2**20, ge=0, description="Bytes the in-process cache layer may hold (0 disables it)."
+    )
+    cache_max_value_bytes: int = Field(
+        default=1 * 2**20,
+        ge=1,
+        description="A single answer larger than this is served but stored neither in Redis nor in process.",
+    )
+    cache_draws_max_limit: int = Field(
+        default=100, ge=0, description="/draws pages with a larger limit are served uncached."
+    )
+    cache_draws_max_offset: int = Field(
+        default=100,
+        ge=0,
+        description="/draws pages past this offset (or unaligned, or date-filtered) are not cached.",
+    )
+    cache_uncached_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Answers not worth caching computed at once per process (bounds their memory).",
+    )
+    api_max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest request body (413 beyond, checked as it streams)."
+    )
+    api_max_page_size: int = Field(default=1000, ge=1, description="Largest /draws limit (422 beyond).")
+    api_max_offset: int = Field(default=100_000, ge=0, description="Largest /draws offset (422 beyond).")
+    api_max_last: int = Field(
+        default=100_000, ge=1, description="Largest `last` window, query or body (422 beyond)."
+    )
+    api_max_grids: int = Field(
+        default=10_000, ge=1, le=10_000, description="Most grids one generation request may ask for."
+    )
+    api_error_excerpt_chars: int = Field(
+        default=120, ge=16, description="422 bodies echo at most this many characters of an input."
+    )
+    rate_limit_generation: int = Field(
+        default=30,
+        ge=0,
+        description="Generation requests per client and window, shared by all API processes (0: off).",
+    )
+    rate_limit_window_s: int = Field(default=60, ge=1, description="The rate limit's fixed window.")
 
     @model_validator(mode="after")
     def _derive_celery_urls(self) -> Settings:

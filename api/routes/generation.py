@@ -10,12 +10,12 @@ from typing import Annotated, Any
 import kombu.exceptions
 import redis
 from celery.result import AsyncResult
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.stats import GameDep, StateDep
+from api.routes.stats import GAME_RESPONSES, GameDep, StateDep, check_max
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game, current_era
 from lottery.stats.models import InvalidFilterError, StatsFilter
@@ -23,9 +23,10 @@ from lottery.strategies import Strategy
 from warehouse.jobs import JobDeadlines
 from warehouse.statistics import window_sql
 
-router = APIRouter(prefix="/api/{game}")
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 TASK_NAME = "lotostats.generate_grids"
 MAX_GRIDS = 10_000
+MAX_EXCLUDED = 64  # more than any pool (50 EuroMillions numbers); the game's own pool is checked below
 
 
 class GenerateRequest(BaseModel):
@@ -37,8 +38,12 @@ class GenerateRequest(BaseModel):
     count: int = Field(default=10, ge=1, le=MAX_GRIDS, description="Number of distinct grids")
     seed: int | None = Field(default=None, ge=0, lt=2**63, description="Same seed + same data = same grids")
     window: StatsFilter = Field(default_factory=StatsFilter, description="Draws the weights come from")
-    exclude: list[int] = Field(default_factory=list, description="Main numbers never to use")
-    exclude_bonus: list[int] = Field(default_factory=list, description="Bonus balls never to use")
+    exclude: list[int] = Field(
+        default_factory=list, max_length=MAX_EXCLUDED, description="Main numbers never to use (distinct)"
+    )
+    exclude_bonus: list[int] = Field(
+        default_factory=list, max_length=MAX_EXCLUDED, description="Bonus balls never to use (distinct)"
+    )
 
 
 class Accepted(BaseModel):
@@ -69,17 +74,23 @@ class JobNotFoundError(LookupError):
     """A task id this service never issued, or whose record expired."""
 
 
-def _check(game: Game, body: GenerateRequest) -> None:
+def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     """Every reason the request can never succeed, as 422s, before anything is queued."""
     rules = current_era(game)
     body.window.validated()
+    check_max("count", body.count, state.settings.api_max_grids)
+    check_max("last", body.window.last, state.settings.api_max_last)
     for field, values, top, need in (
         ("exclude", body.exclude, rules.numbers_max, rules.numbers_count),
         ("exclude_bonus", body.exclude_bonus, rules.bonus_max, rules.bonus_count),
     ):
         bad = [v for v in values if not 1 <= v <= top]
         if bad:
-            raise InvalidFilterError(field, f"{bad[0]} is not a {game.value} ball (1..{top})")
+            shown = bad[0] if -(10**6) < bad[0] < 10**6 else "a number far out of range"
+            raise InvalidFilterError(field, f"{shown} is not a {game.value} ball (1..{top})")
+        if len(set(values)) != len(values):
+            twice = sorted({v for v in values if values.count(v) > 1})
+            raise InvalidFilterError(field, f"{field} lists {twice} more than once")
         if top - len(set(values)) < need:
             raise InvalidFilterError(field, f"excluding {len(set(values))} of {top} leaves fewer than {need}")
     possible = comb(rules.numbers_max - len(set(body.exclude)), rules.numbers_count) * comb(
@@ -93,12 +104,22 @@ def _check(game: Game, body: GenerateRequest) -> None:
     "/generate-advanced",
     status_code=202,
     response_model=Accepted,
-    responses={503: {"description": "Broker or job store unreachable"}},
+    responses={
+        400: {"description": "Body that cannot be decoded"},
+        413: {"description": "Request body too large"},
+        429: {"description": "Too many generations from this client; see Retry-After"},
+        503: {"description": "Broker or job store unreachable"},
+    },
     summary="Queue a generation of grids",
 )
-async def generate_advanced(game: GameDep, state: StateDep, body: GenerateRequest) -> JSONResponse:
-    """Validate, record the job, queue it; poll ``status_url`` for progress and the grids."""
-    _check(game, body)
+async def generate_advanced(
+    game: GameDep, state: StateDep, body: GenerateRequest, request: Request
+) -> JSONResponse:
+    """Validate, record the job, queue it; poll ``status_url`` for progress and the grids.
+
+    Rate limited per client across all API processes (429 with ``Retry-After``)."""
+    await state.generation_limit.check(request.client.host if request.client else "unknown")
+    _check(game, body, state)
     view = state.view()
     sql, params = window_sql(game, body.window)
     cur = view.cursor()
@@ -131,7 +152,7 @@ def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -
             + settings.cache_ttl_generation_s,
         )
     except (redis.RedisError, OSError) as exc:
-        raise ServiceUnavailableError(f"the job store (Redis) is unreachable: {exc}") from exc
+        raise ServiceUnavailableError(f"the job store (Redis) is unreachable ({type(exc).__name__})") from exc
     try:
         state.celery.send_task(
             TASK_NAME,
@@ -152,8 +173,7 @@ def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -
         with contextlib.suppress(redis.RedisError, OSError):
             state.jobs.delete(task_id)
         raise ServiceUnavailableError(
-            f"the task broker at {settings.celery_broker_url.rsplit('@', 1)[-1]} is unreachable; "
-            "nothing was queued, try again later"
+            "the task broker is unreachable; nothing was queued, try again later"
         ) from exc
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import platform
 import time
-from importlib.metadata import version
 from typing import Annotated, Any, Literal
 
 import redis
@@ -13,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.stats import GameDep, StateDep
+from api.routes.stats import GAME_RESPONSES, GameDep, StateDep
 from api.state import AppState, ServiceUnavailableError
 from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game
@@ -21,8 +19,7 @@ from lottery.strategies import Strategy
 from warehouse import cache
 from warehouse.jobs import generation_stats
 
-router = APIRouter(prefix="/api/{game}")
-PACKAGES = ("fastapi", "celery", "redis", "duckdb", "numpy", "pydantic")
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
 
 def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
@@ -57,7 +54,6 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
             "used_memory_human": info.get("used_memory_human"),
             "keys": client.dbsize(),
             "connected_clients": info.get("connected_clients"),
-            "redis_version": info.get("redis_version"),
         },
         "generation": generation_stats(client, days, [s.value for s in Strategy]),
         "backtest": [
@@ -82,8 +78,6 @@ def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
         "below 0.05 / comparisons (the cutoff).",
         "service": {
             "uptime_s": round(time.time() - state.started_at, 1),
-            "python": platform.python_version(),
-            "versions": {p: version(p) for p in PACKAGES},
             "data_version": manifest.version(game),
             "last_pipeline_run": {"published_at": manifest.published_at, "run_id": manifest.run_id},
         },
@@ -96,12 +90,15 @@ async def performance_metrics(
     state: StateDep,
     days: Annotated[int, Query(ge=1, le=90, description="Days of history, today included")] = 7,
 ) -> dict[str, Any]:
-    """Hit rate per day and over the period, Redis INFO, p50/p95 generation time per strategy, the latest
-    back-test per strategy against random tickets, and service information."""
+    """Hit rate per day and over the period, Redis memory and keys, p50/p95 generation time per strategy,
+    the latest back-test per strategy against random tickets, uptime and data version (no software
+    versions or hosts: anonymous callers read this)."""
     try:
         return await run_in_threadpool(_metrics, state, game, days)
     except (redis.RedisError, OSError) as exc:
-        raise ServiceUnavailableError(f"Redis (metrics store) is unreachable: {exc}") from exc
+        raise ServiceUnavailableError(
+            f"the metrics store (Redis) is unreachable ({type(exc).__name__})"
+        ) from exc
 
 
 @router.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -13,6 +12,7 @@ from lottery.games import Game
 from lottery.stats.models import (
     FullStats,
     InvalidFilterError,
+    IsoDate,
     NoDrawsError,
     QuickStats,
     StatsFilter,
@@ -23,13 +23,25 @@ from warehouse.draw_queries import DrawPage, DrawRecord, draw_page
 from warehouse.serving import ServingView
 from warehouse.statistics import compute_full, compute_quick
 
-router = APIRouter(prefix="/api/{game}")
+# Every route under /api/{game} may answer these besides its own.
+GAME_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"description": "Unknown game, or no draw in the window"},
+    503: {"description": "No serving snapshot published yet"},
+}
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
 JSON = "application/json"
 
 
 async def game_param(
-    game: Annotated[str, Path(description="`euromillions` or `loto`", examples=["euromillions"])],
+    game: Annotated[
+        str,
+        Path(
+            description="`euromillions` or `loto` (others: 404)",
+            examples=["euromillions"],
+            json_schema_extra={"enum": [g.value for g in Game]},
+        ),
+    ],
 ) -> Game:
     """The game named in the path, or 404."""
     return parse_game(game)
@@ -37,6 +49,8 @@ async def game_param(
 
 GameDep = Annotated[Game, Depends(game_param)]
 StateDep = Annotated[AppState, Depends(get_state)]
+# Schema-level ceilings (int64-safe); the configurable limits (settings.api_max_*) are checked below.
+INT64_MAX = 2**63 - 1
 Year = Annotated[int | None, Query(ge=1900, le=2999, description="Calendar year, e.g. 2025")]
 Month = Annotated[int | None, Query(ge=1, le=12, description="Month 1-12 (needs year)")]
 
@@ -58,10 +72,20 @@ def _stats_bytes(view: ServingView, game: Game, kind: CacheKind, filters: StatsF
         cur.close()
 
 
-async def _serve(state: AppState, game: Game, kind: CacheKind, variant: str, produce) -> Response:
+def check_max(field: str, value: int | None, limit: int) -> None:
+    """422 when ``value`` is above the configured ``limit``."""
+    if value is not None and value > limit:
+        raise InvalidFilterError(field, f"{field} must be at most {limit}, got {value}")
+
+
+async def _serve(
+    state: AppState, game: Game, kind: CacheKind, variant: str, produce, *, cacheable: bool = True
+) -> Response:
     view = state.view()
     key = cache_key(game, kind, view.manifest.version(game), variant)
-    body, status = await state.cache.get_or_compute(kind, key, lambda: run_in_threadpool(produce, view))
+    body, status = await state.cache.get_or_compute(
+        kind, key, lambda: run_in_threadpool(produce, view), cacheable=cacheable
+    )
     state.metrics.cache.labels(kind.value, status.value).inc()
     return Response(body, media_type=JSON, headers={"X-Cache": status.value})
 
@@ -91,11 +115,14 @@ async def full_stats(
     state: StateDep,
     year: Year = None,
     month: Month = None,
-    date_from: Annotated[date | None, Query(alias="from", description="First date (inclusive)")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="Last date (inclusive)")] = None,
-    last: Annotated[int | None, Query(ge=1, le=100_000, description="Only the last N draws")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from", description="First date (inclusive)")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to", description="Last date (inclusive)")] = None,
+    last: Annotated[
+        int | None, Query(ge=1, le=INT64_MAX, description="Only the last N draws (at most API_MAX_LAST)")
+    ] = None,
 ) -> Response:
     """Per-ball statistics, pairs, triplets, distributions, hot/cold and the chi-square verdict."""
+    check_max("last", last, state.settings.api_max_last)
     filters = StatsFilter(year=year, month=month, date_from=date_from, date_to=date_to, last=last).validated()
     return await _serve(
         state, game, CacheKind.FULL, filters.scope, lambda v: _stats_bytes(v, game, CacheKind.FULL, filters)
@@ -111,14 +138,32 @@ async def full_stats(
 async def draws(
     game: GameDep,
     state: StateDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=INT64_MAX, description="Page size (at most API_MAX_PAGE_SIZE)")
+    ] = 50,
+    offset: Annotated[
+        int, Query(ge=0, le=INT64_MAX, description="Draws skipped (at most API_MAX_OFFSET)")
+    ] = 0,
 ) -> Response:
-    """A page of draws (newest first) with winners and prizes per rank."""
+    """A page of draws (newest first) with winners and prizes per rank.
+
+    Only the first pages (no date filter, offset a multiple of limit, within the configured bounds)
+    are cached; other pages are computed each time (``X-Cache: SKIP``).
+    """
+    settings = state.settings
+    check_max("limit", limit, settings.api_max_page_size)
+    check_max("offset", offset, settings.api_max_offset)
     if date_from and date_to and date_from > date_to:
         raise InvalidFilterError("from", f"from ({date_from}) is after to ({date_to})")
+    cacheable = (
+        date_from is None
+        and date_to is None
+        and limit <= settings.cache_draws_max_limit
+        and offset <= settings.cache_draws_max_offset
+        and offset % limit == 0
+    )
 
     def produce(view: ServingView) -> bytes:
         cur = view.cursor()
@@ -137,7 +182,12 @@ async def draws(
         return page.model_dump_json().encode()
 
     return await _serve(
-        state, game, CacheKind.DRAWS, f"{date_from or ''}..{date_to or ''}:{limit}:{offset}", produce
+        state,
+        game,
+        CacheKind.DRAWS,
+        f"{date_from or ''}..{date_to or ''}:{limit}:{offset}",
+        produce,
+        cacheable=cacheable,
     )
 
 

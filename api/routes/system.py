@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform
 import time
 from typing import Annotated
 
@@ -29,12 +28,12 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
     the API still serves from the snapshot); 503 when no serving snapshot is published yet."""
     checks: dict[str, dict[str, object]] = {}
     redis_ok, detail = await state.cache.ping()
-    checks["redis"] = {"ok": redis_ok, "detail": detail, "url": _safe(state.settings.redis_url)}
+    checks["redis"] = {"ok": redis_ok, "detail": detail}
     try:
         await state.broker.ping()
-        checks["celery_broker"] = {"ok": True, "detail": "ok", "url": _safe(state.settings.celery_broker_url)}
+        checks["celery_broker"] = {"ok": True, "detail": "ok"}
     except (redis.RedisError, OSError) as exc:
-        checks["celery_broker"] = {"ok": False, "detail": f"{exc.__class__.__name__}: {exc}"}
+        checks["celery_broker"] = {"ok": False, "detail": exc.__class__.__name__}
     view = state.reader.current()
     if view is None:
         checks["snapshot"] = {
@@ -50,12 +49,7 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
         }
     all_ok = all(c["ok"] for c in checks.values())
     status = "ok" if all_ok else ("degraded" if checks["snapshot"]["ok"] else "unavailable")
-    body = {
-        "status": status,
-        "checks": checks,
-        "uptime_s": round(time.time() - state.started_at, 1),
-        "python": platform.python_version(),
-    }
+    body = {"status": status, "checks": checks, "uptime_s": round(time.time() - state.started_at, 1)}
     return JSONResponse(body, status_code=200 if checks["snapshot"]["ok"] else 503)
 
 
@@ -63,11 +57,3 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
 async def metrics(state: Annotated[AppState, Depends(get_state)]) -> Response:
     """Request counts and latencies per route, cache outcomes per kind (text exposition format)."""
     return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
-
-def _safe(url: str) -> str:
-    """A URL without its password."""
-    if "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://***@{rest.split('@', 1)[1]}"

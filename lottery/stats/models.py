@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from lottery.games import Game
 from lottery.significance import Significance
@@ -37,6 +39,19 @@ class NoDrawsError(StatsError):
     status_hint = 404
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates as ``YYYY-MM-DD`` only (pydantic would also read numbers as Unix timestamps)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
 def parse_game(value: str) -> Game:
     """``'euromillions'`` -> Game.EUROMILLIONS, or :class:`UnknownGameError`."""
     try:
@@ -56,8 +71,8 @@ class StatsFilter(BaseModel):
 
     year: int | None = None
     month: int | None = None
-    date_from: date | None = Field(default=None, alias="from")
-    date_to: date | None = Field(default=None, alias="to")
+    date_from: IsoDate | None = Field(default=None, alias="from")
+    date_to: IsoDate | None = Field(default=None, alias="to")
     last: int | None = None
 
     def validated(self) -> StatsFilter:
