@@ -145,6 +145,7 @@ def test_bench_backtest_end_to_end(tmp_path: Path) -> None:
         "draws": 20,
         "grids": 2,
         "seed": 0,
+        "game": "euromillions",
         "source": report.settings["source"],
     }
     assert report.markdown() in run.stdout
