@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from warehouse.settings import Settings, get_settings
+from config.settings import Settings, get_settings
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
@@ -20,7 +20,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        # The job record (warehouse/jobs.py) holds STARTED/PROGRESS; the result backend only ever gets a
+        # The job record (serving/jobs.py) holds STARTED/PROGRESS; the result backend only ever gets a
         # final outcome, so a redelivered message can never overwrite a stored result with STARTED.
         task_track_started=False,
         result_expires=settings.cache_ttl_generation_s,

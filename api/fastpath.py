@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
-from warehouse.cache import CacheKind, CacheStatus, cache_key
+from serving.cache import CacheKind, CacheStatus, cache_key
 
 _KINDS = {"quick-stats": CacheKind.QUICK, "stats": CacheKind.FULL}
 _ALLOWED = {

@@ -21,10 +21,10 @@ from api.metrics import Metrics, MetricsMiddleware
 from api.ratelimit import RateLimiter
 from api.routes import generation, performance, stats, system
 from api.state import AppState
-from warehouse.cache import StatsCache
-from warehouse.jobs import JobStore
-from warehouse.serving import SnapshotReader
-from warehouse.settings import Settings, get_settings
+from config.settings import Settings, get_settings
+from serving.cache import StatsCache
+from serving.jobs import JobStore
+from serving.snapshot import SnapshotReader
 
 log = logging.getLogger("lotostats.api")
 COUNTER_FLUSH_S = 1.0

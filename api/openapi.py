@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from warehouse.settings import Settings
+from config.settings import Settings
 
 
 def limits(settings: Settings) -> dict[str, int]:

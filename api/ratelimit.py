@@ -17,7 +17,7 @@ from collections import OrderedDict
 import redis
 import redis.asyncio as aioredis
 
-from warehouse.cache import PREFIX
+from serving.cache import PREFIX
 
 log = logging.getLogger(__name__)
 RATE_PREFIX = f"{PREFIX}:ratelimit"

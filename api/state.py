@@ -11,10 +11,10 @@ from fastapi import Request
 
 from api.metrics import Metrics
 from api.ratelimit import RateLimiter
-from warehouse.cache import StatsCache
-from warehouse.jobs import JobStore
-from warehouse.serving import ServingView, SnapshotReader
-from warehouse.settings import Settings
+from config.settings import Settings
+from serving.cache import StatsCache
+from serving.jobs import JobStore
+from serving.snapshot import ServingView, SnapshotReader
 
 
 class ServiceUnavailableError(RuntimeError):

@@ -12,12 +12,12 @@ import redis
 from celery import Task, shared_task
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 
+from config.settings import Settings, get_settings
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
 from lottery.strategies import Strategy, generate, inputs_from_draws
-from warehouse.jobs import JobDeadlines, JobStore, record_generation
-from warehouse.serving import SnapshotReader
-from warehouse.settings import Settings, get_settings
+from serving.jobs import JobDeadlines, JobStore, record_generation
+from serving.snapshot import SnapshotReader
 from warehouse.statistics import load_window
 
 log = logging.getLogger(__name__)

@@ -39,9 +39,9 @@ from bench.common import (
     redis_server,
     start_api,
 )
-from warehouse import cache
-from warehouse.serving import precomputed_entries
-from warehouse.settings import Settings
+from config.settings import Settings
+from serving import cache
+from serving.snapshot import precomputed_entries
 
 BENCH_DB = 13
 

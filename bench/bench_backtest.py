@@ -41,11 +41,11 @@ from bench.common import (
     ratio,
     shipped_draws,
 )
+from config.settings import PROJECT_ROOT
 from lottery.backtest import BacktestConfig, BacktestResult, backtest, era_of
 from lottery.games import Era, Game
 from lottery.stats.engine import DrawSet
 from lottery.strategies import BONUS_NAMES
-from warehouse.settings import PROJECT_ROOT
 
 EM = Game.EUROMILLIONS
 TARGET_S = 10.0

@@ -38,9 +38,9 @@ from bench.common import (
     ratio,
     shipped_draws,
 )
+from config.settings import PROJECT_ROOT
 from lottery.games import Game
 from lottery.strategies import Strategy, StrategyInputs, generate, inputs_from_draws
-from warehouse.settings import PROJECT_ROOT
 
 EM = Game.EUROMILLIONS
 TARGET_MS = 500.0

@@ -36,7 +36,7 @@ from bench.common import (
     redis_server,
     start_api,
 )
-from warehouse.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 
 DBS = {"REDIS_URL": 13, "CELERY_BROKER_URL": 14, "CELERY_RESULT_BACKEND": 15}
 WORKER_START_S = 120.0

@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 
 from bench.common import Column, Measure, Report, add_results_argument, ms, ratio
+from config.settings import PROJECT_ROOT
+from intake.sources import expand
 from lottery.games import Game
 from warehouse.ingest import ingest_game
-from warehouse.settings import PROJECT_ROOT
-from warehouse.sources import expand
 
 
 def time_ingest(source: str) -> tuple[float, int]:

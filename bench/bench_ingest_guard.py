@@ -47,9 +47,9 @@ def run_case(mode: str, target: str, max_file_bytes: int | None, folder: Path) -
 
     import duckdb
 
+    from config.settings import PROJECT_ROOT, Settings
     from lottery.games import Game
     from warehouse.ingest import ingest_game
-    from warehouse.settings import PROJECT_ROOT, Settings
 
     settings = Settings(**({"ingest_max_file_bytes": max_file_bytes} if max_file_bytes else {}))
     limits = settings.file_limits()

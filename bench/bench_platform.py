@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench.common import Column, Measure, Report, Target, add_results_argument, free_port, ratio
-from warehouse.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 
 TARGET_S = 90.0
 

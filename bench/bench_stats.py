@@ -39,12 +39,12 @@ import duckdb
 import numpy as np
 
 from bench.common import Column, Measure, Report, Target, add_results_argument, median_s, progress, ratio
+from config.settings import PROJECT_ROOT
 from lottery.games import Game
 from lottery.stats import engine
 from lottery.stats.engine import DrawSet, full_stats, quick_stats
 from lottery.stats.models import StatsFilter
 from warehouse.ingest import ingest_game
-from warehouse.settings import PROJECT_ROOT
 from warehouse.statistics import compute_full, compute_quick, data_version, load_window
 
 EM = Game.EUROMILLIONS

@@ -32,12 +32,12 @@ import duckdb
 import httpx
 import numpy as np
 
+from config.settings import PROJECT_ROOT
 from lottery.games import Game
 from lottery.stats.engine import DrawSet
 from lottery.stats.models import StatsFilter
+from serving.snapshot import publish
 from warehouse.ingest import ingest_game
-from warehouse.serving import publish
-from warehouse.settings import PROJECT_ROOT
 from warehouse.snapshots import write_snapshot
 from warehouse.statistics import load_window
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from config.settings import get_settings
 from lottery.games import Game
 from pipelines.assets.backtest import build_backtest_asset
 from pipelines.assets.ingest import build_ingest_asset
@@ -19,7 +20,6 @@ from pipelines.schedules import (
     inbox_ingest_job,
     weekly_report_job,
 )
-from warehouse.settings import get_settings
 
 
 def build_definitions() -> dg.Definitions:

@@ -12,9 +12,9 @@ import duckdb
 import redis
 from dagster_duckdb import DuckDBResource
 
+from config.settings import Settings
 from lottery.fdj.guards import FileLimits
 from warehouse.schema import ensure_schema
-from warehouse.settings import Settings
 
 
 class Warehouse(DuckDBResource):

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from config.settings import Settings
+from intake.inbox import Inbox
 from lottery.games import Game
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.orphans import fail_orphaned_runs
-from warehouse.inbox import Inbox
-from warehouse.settings import Settings
 
 PARIS = "Europe/Paris"
 INBOX_TAG = "lotostats/inbox_file"

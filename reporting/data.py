@@ -14,9 +14,9 @@ from lottery.backtest import BacktestVerdict, StrategyBacktest, judge_backtest
 from lottery.games import Game
 from lottery.stats.models import HotCold, HotColdNumber, NumberStat, Randomness, StatsFilter
 from lottery.strategies import Strategy
-from warehouse import cache
+from serving import cache
+from serving.jobs import generation_stats
 from warehouse.draw_queries import DrawRecord, draw_page
-from warehouse.jobs import generation_stats
 from warehouse.statistics import compute_full, data_version
 
 LONGEST_GAPS_SHOWN = 10

@@ -187,7 +187,7 @@ class Platform:
         Nothing of this platform runs yet, so on the local (SQLite) instance a STARTED run whose process
         is gone was killed with the previous platform (see pipelines/orphans.py); returns their ids.
         """
-        from warehouse.inbox import Inbox
+        from intake.inbox import Inbox
 
         Inbox(Path(self.env.get("INBOX_DIR", ROOT / "var" / "inbox"))).ensure()
         if self.env.get("DAGSTER_PG_URL"):
@@ -268,7 +268,7 @@ class Platform:
     def wait_until_up(self, started: float, timeout_s: float = 180) -> bool:
         """Poll the UI, the API and the worker until all answer."""
         from api.celery_app import create_celery
-        from warehouse.settings import Settings
+        from config.settings import Settings
 
         celery = create_celery(Settings(redis_url=self.env["REDIS_URL"]))
         checks = {

@@ -12,9 +12,9 @@ import pytest
 from lottery.backtest import BacktestConfig, backtest
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
+from serving.snapshot import publish
 from warehouse.backtests import store_backtest
 from warehouse.ingest import ingest_game
-from warehouse.serving import publish
 from warehouse.snapshots import write_snapshot
 from warehouse.statistics import load_window
 

@@ -15,6 +15,7 @@ from datetime import date
 
 import duckdb
 
+from intake.sources import expand, fetch, game_hint
 from lottery.fdj.guards import FileLimits, too_many_rejected
 from lottery.fdj.parse import FdjFileError, ParsedFile, iter_csv_members, parse_csv, sniff_game
 from lottery.games import Game
@@ -26,7 +27,6 @@ from warehouse.loader import (
     record_counts,
     sha256_of,
 )
-from warehouse.sources import expand, fetch, game_hint
 
 
 @dataclass
@@ -57,7 +57,7 @@ def ingest_game(
     timeout_s: float = 30.0,
     limits: FileLimits | None = None,
 ) -> IngestResult:
-    """Load every file of ``game`` found in ``source`` (see :func:`warehouse.sources.expand`)."""
+    """Load every file of ``game`` found in ``source`` (see :func:`intake.sources.expand`)."""
     limits = limits or FileLimits()
     result = IngestResult(game=game)
     parsed: list[tuple[ParsedFile, str, int]] = []

@@ -20,7 +20,7 @@ from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game, current_era
 from lottery.stats.models import InvalidFilterError, StatsFilter
 from lottery.strategies import Strategy
-from warehouse.jobs import JobDeadlines
+from serving.jobs import JobDeadlines
 from warehouse.statistics import window_sql
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)

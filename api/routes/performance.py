@@ -16,8 +16,8 @@ from api.state import AppState, ServiceUnavailableError
 from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game
 from lottery.strategies import Strategy
-from warehouse import cache
-from warehouse.jobs import generation_stats
+from serving import cache
+from serving.jobs import generation_stats
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 

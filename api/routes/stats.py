@@ -18,9 +18,9 @@ from lottery.stats.models import (
     StatsFilter,
     parse_game,
 )
-from warehouse.cache import CacheKind, cache_key
+from serving.cache import CacheKind, cache_key
+from serving.snapshot import ServingView
 from warehouse.draw_queries import DrawPage, DrawRecord, draw_page
-from warehouse.serving import ServingView
 from warehouse.statistics import compute_full, compute_quick
 
 # Every route under /api/{game} may answer these besides its own.

@@ -3,7 +3,7 @@
 FDJ's real files are small (the biggest shipped CSV is 666 KB, its longest line 2.6 KB, and CSV
 text deflates about 2.7:1), so each default here is at least 20 times what FDJ ships. Every check
 runs before parsing and reads streamed, so refusing a hostile file costs at most one limit of
-memory. The limits are settings (``warehouse/settings.py``); this module only applies them.
+memory. The limits are settings (``config/settings.py``); this module only applies them.
 """
 
 from __future__ import annotations

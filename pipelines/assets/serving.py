@@ -10,8 +10,8 @@ from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.resources import RedisCache, ServingStore, Warehouse
-from warehouse import cache
-from warehouse.serving import precomputed_entries, publish, read_manifest, snapshot_entries
+from serving import cache
+from serving.snapshot import precomputed_entries, publish, read_manifest, snapshot_entries
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey("serving_snapshot")

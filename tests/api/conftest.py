@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from config.settings import Settings
 from tests.redis_fixtures import BROKER_DB, redis_server_url
 from tests.serving_fixtures import Published
-from warehouse.settings import Settings
 
 
 @pytest.fixture

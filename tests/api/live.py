@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import uvicorn
 
 from api.main import create_app
+from config.settings import Settings
 from tests.redis_fixtures import free_port
-from warehouse.settings import Settings
 
 
 @contextlib.contextmanager

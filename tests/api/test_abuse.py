@@ -13,7 +13,7 @@ from starlette.types import Message
 from api.errors import excerpt, redact
 from api.limits import BodySizeLimit
 from api.main import create_app
-from warehouse.settings import Settings
+from config.settings import Settings
 
 GENERATE = "/api/euromillions/generate-advanced"
 INT64_OVERFLOW = 2**63  # 9223372036854775808: was a 500 from DuckDB

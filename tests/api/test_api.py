@@ -13,11 +13,11 @@ import redis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
-from warehouse import cache
-from warehouse.serving import precomputed_entries, read_manifest
-from warehouse.settings import Settings
+from serving import cache
+from serving.snapshot import precomputed_entries, read_manifest
 from warehouse.statistics import compute_full, compute_quick
 
 

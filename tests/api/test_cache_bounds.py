@@ -13,10 +13,10 @@ import redis.asyncio as aioredis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from lottery.games import Game
-from warehouse import cache
-from warehouse.cache import CacheKind, CacheStatus, StatsCache
-from warehouse.settings import Settings
+from serving import cache
+from serving.cache import CacheKind, CacheStatus, StatsCache
 
 T = TypeVar("T")
 

@@ -10,11 +10,11 @@ import redis.asyncio as aioredis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from lottery.games import Game
+from serving import cache
+from serving.cache import CacheKind, CacheStatus, StatsCache
 from tests.redis_fixtures import PrivateRedis
-from warehouse import cache
-from warehouse.cache import CacheKind, CacheStatus, StatsCache
-from warehouse.settings import Settings
 
 
 def test_keys_carry_game_kind_version_and_variant() -> None:
@@ -139,7 +139,7 @@ def test_nightly_cleanup_job_removes_superseded_entries_and_reports_them(
     """The Dagster job compares Redis with the published manifest and deletes the old versions only."""
     from pipelines.resources import RedisCache, ServingStore
     from pipelines.schedules import cache_cleanup_job
-    from warehouse.serving import read_manifest
+    from serving.snapshot import read_manifest
 
     manifest = read_manifest(settings.serving_dir)
     assert manifest is not None

@@ -15,17 +15,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from lottery.backtest import BacktestConfig, BacktestResult, with_verdicts
 from lottery.games import Game
 from lottery.strategies import Strategy
 from reporting.data import build_report_data
 from reporting.html import render_html
 from reporting.markdown import render_markdown
+from serving.snapshot import publish
 from tests.backtest.crafted import crafted_row
 from tests.serving_fixtures import Published
 from warehouse.backtests import latest_backtest, store_backtest
-from warehouse.serving import publish
-from warehouse.settings import Settings
 
 EM = Game.EUROMILLIONS
 

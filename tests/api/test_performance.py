@@ -13,12 +13,12 @@ import redis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from lottery.games import Game
 from reporting.data import build_report_data
 from reporting.files import write_report
-from warehouse import cache
-from warehouse.jobs import record_generation
-from warehouse.settings import Settings
+from serving import cache
+from serving.jobs import record_generation
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from tests.redis_fixtures import PrivateRedis
-from warehouse.settings import Settings
 
 GENERATE = "/api/euromillions/generate-advanced"
 # Valid, counted by the limiter, then refused (422: no EuroMillions draw in 1990): nothing is queued.

@@ -11,8 +11,8 @@ from typing import TypeVar
 import httpx
 
 from api.main import create_app
+from config.settings import Settings
 from tests.redis_fixtures import PrivateRedis
-from warehouse.settings import Settings
 
 T = TypeVar("T")
 URL = "/api/euromillions/quick-stats?year=2025"

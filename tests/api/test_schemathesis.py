@@ -18,8 +18,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
+from config.settings import Settings
 from tests.api.live import live_api
-from warehouse.settings import Settings
 
 MAX_EXAMPLES = int(os.environ.get("LOTOSTATS_SCHEMATHESIS_EXAMPLES", "20"))
 # Cross-field rules (month needs a year, from <= to, a window must hold draws, exclusions leave enough

@@ -20,7 +20,7 @@ from bench.common import (
     p_value_text,
     ratio,
 )
-from warehouse.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 
 MACHINE = {
     "cores": 2,

@@ -16,9 +16,9 @@ import redis
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from tests.redis_fixtures import BROKER_DB, redis_server_url
 from tests.serving_fixtures import Published
-from warehouse.settings import Settings
 
 BIN = Path(sys.executable).parent
 RESULTS_DB = 14

@@ -10,10 +10,10 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from config.settings import Settings
+from serving.jobs import JobStore, generation_stats
 from tests.generation.conftest import Worker, generation_settings
 from tests.serving_fixtures import Published
-from warehouse.jobs import JobStore, generation_stats
-from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
 RULES = {"euromillions": (5, 50, 2, 12), "loto": (5, 49, 1, 10)}

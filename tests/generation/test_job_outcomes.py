@@ -21,10 +21,10 @@ from celery.result import AsyncResult
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
+from serving.jobs import STATE_RANK, JobDeadlines, JobStore, job_key
 from tests.generation.conftest import Worker, generation_settings
 from tests.serving_fixtures import Published
-from warehouse.jobs import STATE_RANK, JobDeadlines, JobStore, job_key
-from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
 BIG = {"strategy": "combination_based", "count": 10_000}

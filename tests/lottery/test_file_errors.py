@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from intake.sources import fetch
 from lottery.fdj.parse import FdjFileError, iter_csv_members, parse_csv, parse_file, sniff_game
 from lottery.games import Game
 from tests.conftest import LocalServer, fixture_bytes, shipped_bytes
-from warehouse.sources import fetch
 
 NAME = "euromillions_broken_9317.csv"
 EM_HEADER = fixture_bytes("euromillions/euromillions_202002.csv").split(b"\n", 1)[0] + b"\n"

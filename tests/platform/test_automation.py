@@ -9,10 +9,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from config.settings import Settings
+from intake.inbox import Inbox
 from pipelines.schedules import INBOX_TAG, build_automation
 from tests.serving_fixtures import SHIPPED
-from warehouse.inbox import Inbox
-from warehouse.settings import Settings
 
 
 def names(items: list) -> dict[str, object]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from config.settings import Settings
 from lottery.games import Game
 from pipelines.assets.ingest import build_ingest_asset
 from pipelines.resources import FdjSource, Warehouse
 from pipelines.schedules import INBOX_TAG, build_automation
-from warehouse.settings import Settings
 
 
 def _tree(root: Path) -> dict[str, tuple[int, int]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from config.settings import Settings
 from lottery.fdj.guards import RefusedFileError
 from lottery.fdj.parse import iter_csv_members
 from lottery.games import Game
@@ -20,7 +21,6 @@ from tests.reliability.bad_files import KINDS, SHIPPED_EM, BadFile, junk_csv, ju
 from tests.reliability.inbox_runs import run_inbox_file
 from tests.rows import FdjCsv
 from warehouse.ingest import ingest_game
-from warehouse.settings import Settings
 
 # Through the inbox end to end (a real run each, so a few representative kinds).
 INBOX_KINDS = ["zip_bomb", "truncated_zip", "only_junk_rows", "valid_header_then_binary", "symlink"]

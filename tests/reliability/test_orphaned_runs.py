@@ -13,9 +13,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from config.settings import Settings
 from pipelines.schedules import build_automation
 from tests.conftest import PROJECT_ROOT
-from warehouse.settings import Settings
 
 SLOW_RUN = textwrap.dedent(
     """

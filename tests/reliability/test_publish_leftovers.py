@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from lottery.games import Game
+from serving.snapshot import LOCK, publish, read_manifest
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from warehouse.ingest import ingest_game
-from warehouse.serving import LOCK, publish, read_manifest
 
 # Publishes like Dagster does, but stops for good once the first table is in the temporary file.
 PAUSING_PUBLISH = textwrap.dedent(
@@ -25,7 +25,7 @@ PAUSING_PUBLISH = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import duckdb
-    from warehouse.serving import publish
+    from serving.snapshot import publish
 
     class Pausing:
         def __init__(self, con):

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import duckdb
 
+from intake.sources import expand, fetch, game_hint, is_url
 from lottery.games import Game
 from tests.conftest import LocalServer, shipped_bytes
 from warehouse.ingest import ingest_game
-from warehouse.sources import expand, fetch, game_hint, is_url
 
 
 def test_expand_directories_files_and_urls(fixture_dir: Path) -> None:

@@ -32,8 +32,8 @@ from enum import StrEnum
 import redis
 import redis.asyncio as aioredis
 
+from config.settings import Settings
 from lottery.games import Game
-from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from typing import Literal
 
 import redis
 
-from warehouse import job_scripts
-from warehouse.cache import METRICS_PREFIX, PREFIX, today
-from warehouse.settings import Settings
+from config.settings import Settings
+from serving.cache import METRICS_PREFIX, PREFIX, today
+from serving import job_scripts
 
 JOBS_PREFIX = f"{PREFIX}:jobs"
 GENERATION_TTL_S = 100 * 24 * 3600

@@ -33,9 +33,9 @@ from pathlib import Path
 
 import duckdb
 
+from config.settings import Settings
 from lottery.games import Game
-from warehouse.cache import CacheKind, cache_key, ttl_for
-from warehouse.settings import Settings
+from serving.cache import CacheKind, cache_key, ttl_for
 from warehouse.statistics import data_version
 
 MANIFEST = "manifest.json"

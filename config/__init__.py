@@ -1,0 +1,1 @@
+"""The one settings object every process reads (environment variables, pydantic-settings)."""
