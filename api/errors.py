@@ -1,7 +1,10 @@
-"""Errors as clear JSON: 422 with the field and the reason, 404 for unknown things, 503 when not ready.
+"""Errors as clear JSON, in one shape for every status (404, 413, 422, 429, 503 ...):
 
-Error bodies never echo more than a short excerpt of what the caller sent, and never name the hosts
-and ports of the services behind the API.
+    {"detail": [{"loc": ["query", "month"], "msg": "month must be 1..12, got 13", "type": "..."}]}
+
+``loc`` says where the culprit is (empty when it is no input: a service down), ``msg`` why, ``type``
+what kind of error. Error bodies never echo more than a short excerpt of what the caller sent, and
+never name the hosts and ports of the services behind the API.
 """
 
 from __future__ import annotations
@@ -14,17 +17,62 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from api.ratelimit import RateLimitedError
 from api.state import ServiceUnavailableError
 from lottery.stats.models import StatsError
+from lottery.strategies import GenerationRequestError
 
 log = logging.getLogger("lotostats.api")
-LOCATION = {"game": "path"}
+LOCATION = {"game": "path", "task_id": "path"}
 MAX_ERRORS = 10
 DEFAULT_EXCERPT = 120
 MAX_MESSAGE = 300  # our own messages may quote an input (a 4,000-digit number...)
 _ENDPOINT = re.compile(r"(\w+://\S+|\[[0-9a-fA-F:]+\]:\d+|\b[\w.-]*[A-Za-z.][\w.-]*:\d{2,5}\b)")
+
+
+class ErrorItem(BaseModel):
+    """One error: where, why, what kind (and, for a bad input, a short excerpt of it)."""
+
+    loc: list[str | int] = Field(description="where: ['query', 'month'], ['body', 'exclude', 3], [] ...")
+    msg: str
+    type: str
+    input: Any | None = Field(default=None, description="a short excerpt of the bad input")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer of the API."""
+
+    detail: list[ErrorItem]
+    more_errors: int | None = Field(default=None, description="errors left out (at most 10 are listed)")
+
+
+# Documented on every route under /api/{game}.
+GAME_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorBody, "description": "Unknown game, or nothing found (no draw in the window ...)"},
+    422: {"model": ErrorBody, "description": "A parameter out of range or inconsistent, with the reason"},
+    503: {"model": ErrorBody, "description": "No serving snapshot published yet, or a service unreachable"},
+}
+
+
+class NotFoundError(StatsError):
+    """Something the caller named that does not exist here (a task id, a report): 404."""
+
+    status_hint = 404
+
+
+def error_response(
+    status: int,
+    msg: str,
+    type_: str,
+    loc: list[str | int] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An error answer in the one shape."""
+    item = {"loc": loc or [], "msg": msg, "type": type_}
+    return JSONResponse(status_code=status, content={"detail": [item]}, headers=headers)
 
 
 def excerpt(value: Any, limit: int = DEFAULT_EXCERPT) -> Any:
@@ -49,19 +97,17 @@ def redact(message: str) -> str:
 
 
 async def stats_error(_: Request, exc: Exception) -> JSONResponse:
-    """InvalidFilterError -> 422, UnknownGameError / NoDrawsError -> 404, in FastAPI's error shape."""
+    """InvalidFilterError -> 422, UnknownGameError / NoDrawsError / NotFoundError -> 404."""
     assert isinstance(exc, StatsError)
-    return JSONResponse(
-        status_code=exc.status_hint,
-        content={
-            "detail": [
-                {
-                    "loc": [LOCATION.get(exc.field, "query"), exc.field],
-                    "msg": excerpt(exc.message, MAX_MESSAGE),
-                    "type": type(exc).__name__,
-                }
-            ]
-        },
+    loc = [LOCATION.get(exc.field, "query"), exc.field] if exc.field else []
+    return error_response(exc.status_hint, excerpt(exc.message, MAX_MESSAGE), type(exc).__name__, loc)
+
+
+async def generation_request_error(_: Request, exc: Exception) -> JSONResponse:
+    """A generation that can never succeed (the domain's check): 422 naming the body field."""
+    assert isinstance(exc, GenerationRequestError)
+    return error_response(
+        422, excerpt(exc.message, MAX_MESSAGE), "GenerationRequestError", ["body", exc.field]
     )
 
 
@@ -90,22 +136,28 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def service_unavailable(_: Request, exc: Exception) -> JSONResponse:
     """503 with the reason (no snapshot yet, broker down, ...), without hosts or ports."""
     log.warning("503: %s (cause: %r)", exc, exc.__cause__)
-    return JSONResponse(status_code=503, content={"detail": redact(str(exc))}, headers={"Retry-After": "60"})
+    return error_response(503, redact(str(exc)), type(exc).__name__, headers={"Retry-After": "60"})
 
 
 async def rate_limited(_: Request, exc: Exception) -> JSONResponse:
     """429 with ``Retry-After``."""
     assert isinstance(exc, RateLimitedError)
-    return JSONResponse(
-        status_code=429,
-        content={"detail": f"too many requests: {exc}"},
-        headers={"Retry-After": str(exc.retry_after_s)},
+    return error_response(
+        429, f"too many requests: {exc}", "rate_limited", headers={"Retry-After": str(exc.retry_after_s)}
     )
+
+
+async def http_error(_: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own errors (no such route 404, method 405 ...) in the same shape."""
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, str(exc.detail), "http_error", headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers."""
     app.add_exception_handler(StatsError, stats_error)
+    app.add_exception_handler(GenerationRequestError, generation_request_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(ServiceUnavailableError, service_unavailable)
     app.add_exception_handler(RateLimitedError, rate_limited)
+    app.add_exception_handler(HTTPException, http_error)

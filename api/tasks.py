@@ -16,9 +16,9 @@ from config.settings import Settings, get_settings
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
 from lottery.strategies import Strategy, generate, inputs_from_draws
+from serving import queries
 from serving.jobs import JobDeadlines, JobStore, record_generation
 from serving.snapshot import SnapshotReader
-from warehouse.statistics import load_window
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,7 @@ def generate_grids(
         if view is None:
             raise GenerationError("no serving snapshot is published yet: run the pipeline")
         filters = StatsFilter.model_validate(window or {})
-        cur = view.cursor()
-        try:
-            draws = load_window(cur, Game(game), filters)
-        finally:
-            cur.close()
+        draws = queries.window_draws(view, Game(game), filters)
 
         def progress(done: int, total: int) -> None:  # last call (done == total) precedes the result
             beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)

@@ -16,8 +16,8 @@ from typing import Literal
 import redis
 
 from config.settings import Settings
-from serving.cache import METRICS_PREFIX, PREFIX, today
 from serving import job_scripts
+from serving.cache import METRICS_PREFIX, PREFIX, today
 
 JOBS_PREFIX = f"{PREFIX}:jobs"
 GENERATION_TTL_S = 100 * 24 * 3600

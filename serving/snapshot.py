@@ -27,6 +27,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -216,8 +217,17 @@ class ServingView:
     connection: duckdb.DuckDBPyConnection
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on this snapshot, for one thread of work."""
+        """A cursor on this snapshot, for one thread of work (close it; see :meth:`reading`)."""
         return self.connection.cursor()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on this snapshot, closed when the block ends."""
+        cur = self.connection.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
 
 
 class SnapshotReader:

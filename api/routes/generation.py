@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from math import comb
 from typing import Annotated, Any
 
 import kombu.exceptions
@@ -15,13 +14,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.stats import GAME_RESPONSES, GameDep, StateDep, check_max
+from api.deps import GameDep, StateDep, check_max
+from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
 from api.state import AppState, ServiceUnavailableError
-from lottery.games import Game, current_era
-from lottery.stats.models import InvalidFilterError, StatsFilter
-from lottery.strategies import Strategy
+from lottery.games import Game
+from lottery.stats.models import InvalidFilterError, NoDrawsError, StatsFilter
+from lottery.strategies import Strategy, check_request, inputs_from_draws
+from serving import queries
 from serving.jobs import JobDeadlines
-from warehouse.statistics import window_sql
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 TASK_NAME = "lotostats.generate_grids"
@@ -70,34 +70,25 @@ class TaskStatus(BaseModel):
     error: str | None = None
 
 
-class JobNotFoundError(LookupError):
-    """A task id this service never issued, or whose record expired."""
-
-
 def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
-    """Every reason the request can never succeed, as 422s, before anything is queued."""
-    rules = current_era(game)
+    """Every reason the request can never succeed, as 422s, before anything is queued: this
+    deployment's limits, then the domain's own check (``lottery.strategies.check_request``, the one
+    the worker's ``generate`` runs) on the window's draws. Blocking: run it in a worker thread."""
     body.window.validated()
     check_max("count", body.count, state.settings.api_max_grids)
     check_max("last", body.window.last, state.settings.api_max_last)
-    for field, values, top, need in (
-        ("exclude", body.exclude, rules.numbers_max, rules.numbers_count),
-        ("exclude_bonus", body.exclude_bonus, rules.bonus_max, rules.bonus_count),
-    ):
-        bad = [v for v in values if not 1 <= v <= top]
-        if bad:
-            shown = bad[0] if -(10**6) < bad[0] < 10**6 else "a number far out of range"
-            raise InvalidFilterError(field, f"{shown} is not a {game.value} ball (1..{top})")
-        if len(set(values)) != len(values):
-            twice = sorted({v for v in values if values.count(v) > 1})
-            raise InvalidFilterError(field, f"{field} lists {twice} more than once")
-        if top - len(set(values)) < need:
-            raise InvalidFilterError(field, f"excluding {len(set(values))} of {top} leaves fewer than {need}")
-    possible = comb(rules.numbers_max - len(set(body.exclude)), rules.numbers_count) * comb(
-        rules.bonus_max - len(set(body.exclude_bonus)), rules.bonus_count
+    try:
+        draws = queries.window_draws(state.view(), game, body.window)
+    except NoDrawsError as exc:
+        raise InvalidFilterError("window", exc.message) from None
+    check_request(
+        body.strategy,
+        inputs_from_draws(draws),
+        body.count,
+        seed=body.seed,
+        exclude=body.exclude,
+        exclude_bonus=body.exclude_bonus,
     )
-    if body.count > possible:
-        raise InvalidFilterError("count", f"only {possible} distinct grids exist with these exclusions")
 
 
 @router.post(
@@ -106,9 +97,9 @@ def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     response_model=Accepted,
     responses={
         400: {"description": "Body that cannot be decoded"},
-        413: {"description": "Request body too large"},
-        429: {"description": "Too many generations from this client; see Retry-After"},
-        503: {"description": "Broker or job store unreachable"},
+        413: {"model": ErrorBody, "description": "Request body too large"},
+        429: {"model": ErrorBody, "description": "Too many generations from this client; see Retry-After"},
+        503: {"model": ErrorBody, "description": "Broker or job store unreachable"},
     },
     summary="Queue a generation of grids",
 )
@@ -119,16 +110,7 @@ async def generate_advanced(
 
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
     await state.generation_limit.check(request.client.host if request.client else "unknown")
-    _check(game, body, state)
-    view = state.view()
-    sql, params = window_sql(game, body.window)
-    cur = view.cursor()
-    try:
-        (draws,) = cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0]
-    finally:
-        cur.close()
-    if draws == 0:
-        raise InvalidFilterError("window", f"the window {body.window.public()} holds no {game.value} draw")
+    await run_in_threadpool(_check, game, body, state)
     task_id = str(uuid.uuid4())
     await run_in_threadpool(_enqueue, state, game, body, task_id)
     url = f"/api/{game.value}/task-status/{task_id}"
@@ -186,6 +168,11 @@ def _backend_outcome(result: AsyncResult) -> tuple[str, str]:
     return (celery_state, "") if celery_state == "SUCCESS" else ("", "")
 
 
+def _not_found(game: Game, task_id: str) -> NotFoundError:
+    shown = task_id if len(task_id) <= 64 else task_id[:64] + "…"
+    return NotFoundError("task_id", f"no {game.value} generation {shown!r}: never issued here, or expired")
+
+
 def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
     """The job record decides; the result backend only settles it and holds the grids.
 
@@ -197,7 +184,7 @@ def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
     outcome, reason = _backend_outcome(result)
     job = state.jobs.resolve(task_id, deadlines, outcome, reason)
     if job is None or job.game != game.value:
-        raise JobNotFoundError(task_id)
+        raise _not_found(game, task_id)
     progress = Progress(done=job.done, total=job.total)
     if job.state == "FAILURE":
         return TaskStatus(
@@ -206,7 +193,7 @@ def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
     if job.state == "SUCCESS":
         info = result.info if outcome == "SUCCESS" else AsyncResult(task_id, app=state.celery).info
         if not isinstance(info, dict):  # the result expired before the record: as if both had
-            raise JobNotFoundError(task_id)
+            raise _not_found(game, task_id)
         return TaskStatus(task_id=task_id, state="SUCCESS", progress=progress, result=info)
     return TaskStatus(task_id=task_id, state=job.state, progress=progress)
 
@@ -214,19 +201,14 @@ def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
 @router.get(
     "/task-status/{task_id}",
     response_model=TaskStatus,
-    responses={404: {"description": "Unknown or expired task id"}},
+    responses={404: {"model": ErrorBody, "description": "Unknown or expired task id"}},
     summary="State, live progress and result of a generation",
 )
 async def task_status(
     game: GameDep, state: StateDep, task_id: Annotated[str, Path(max_length=64)]
-) -> TaskStatus | JSONResponse:
+) -> TaskStatus:
     """PENDING, STARTED, PROGRESS (with done/total), SUCCESS (with the grids) or FAILURE (with a reason)."""
     try:
         return await run_in_threadpool(_status, state, game, task_id)
-    except JobNotFoundError:
-        return JSONResponse(
-            status_code=404,
-            content={"detail": f"no {game.value} generation {task_id!r}: never issued here, or expired"},
-        )
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc

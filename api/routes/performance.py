@@ -2,103 +2,186 @@
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import Annotated, Literal
 
 import redis
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.stats import GAME_RESPONSES, GameDep, StateDep
-from api.state import AppState, ServiceUnavailableError
+from api.deps import CursorDep, GameDep, StateDep
+from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
+from api.state import ServiceUnavailableError
 from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game
+from lottery.significance import Significance
 from lottery.strategies import Strategy
-from serving import cache
+from serving import cache, queries
 from serving.jobs import generation_stats
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
-
-def _metrics(state: AppState, game: Game, days: int) -> dict[str, Any]:
-    view = state.view()
-    client = state.jobs.client
-    per_day = cache.read_counters(client, days)
-    totals = cache.counter_totals(per_day)
-    info = client.info()
-    cur = view.cursor()
-    try:
-        rows = cur.execute(
-            "SELECT strategy, run_date, first_target, last_target, payload FROM backtests WHERE game = ? "
-            "ORDER BY strategy",
-            [game.value],
-        ).fetchall()
-    finally:
-        cur.close()
-    strategies = [StrategyBacktest.model_validate(json.loads(p)) for _, _, _, _, p in rows]
-    dates = [(d, f, t) for _, d, f, t, _ in rows]
-    judged = judge_backtest(game, strategies)
-    manifest = view.manifest
-    return {
-        "game": game.value,
-        "days": days,
-        "cache": {
-            "scope": "all games and endpoints of this deployment",
-            "per_day": per_day,
-            **totals,
-        },
-        "redis": {
-            "used_memory_bytes": info.get("used_memory"),
-            "used_memory_human": info.get("used_memory_human"),
-            "keys": client.dbsize(),
-            "connected_clients": info.get("connected_clients"),
-        },
-        "generation": generation_stats(client, days, [s.value for s in Strategy]),
-        "backtest": [
-            {
-                **s.model_dump(mode="json"),
-                "run_date": str(d),
-                "first_target": str(f),
-                "last_target": str(t),
-                "verdict": judged.verdicts[s.strategy],
-                "significance": judged.significance[s.strategy].model_dump(mode="json"),
-            }
-            for s, (d, f, t) in zip(strategies, dates, strict=True)
-        ],
-        "backtest_verdict": {
-            "comparisons": judged.comparisons,
-            "cutoff": judged.cutoff,
-            "conclusion": judged.conclusion,
-        },
-        "backtest_note": "Each strategy's mean matches and any-prize rate next to the exact expectation for "
-        "random tickets, with a 95 % interval and a p-value: a lottery is random, so these should agree. "
-        "Verdicts allow for every comparison made (3 measures x strategies): a difference stands out only "
-        "below 0.05 / comparisons (the cutoff).",
-        "service": {
-            "uptime_s": round(time.time() - state.started_at, 1),
-            "data_version": manifest.version(game),
-            "last_pipeline_run": {"published_at": manifest.published_at, "run_id": manifest.run_id},
-        },
-    }
+BACKTEST_NOTE = (
+    "Each strategy's mean matches and any-prize rate next to the exact expectation for random tickets, "
+    "with a 95 % interval and a p-value: a lottery is random, so these should agree. Verdicts allow for "
+    "every comparison made (3 measures x strategies): a difference stands out only below 0.05 / "
+    "comparisons (the cutoff)."
+)
 
 
-@router.get("/performance-metrics", summary="Cache, Redis, generation and back-test figures")
-async def performance_metrics(
+class CacheDay(BaseModel):
+    """One day of the API cache (all games and endpoints of this deployment)."""
+
+    day: date
+    hits: int
+    misses: int
+    bypass: int = Field(description="answers served without Redis (Redis down)")
+    hit_rate: float | None = Field(description="hits / (hits + misses); None without traffic")
+
+
+class CacheFigures(BaseModel):
+    """The cache over the period."""
+
+    scope: str
+    per_day: list[CacheDay]
+    hits: int
+    misses: int
+    bypass: int
+    hit_rate: float | None
+
+
+class RedisFigures(BaseModel):
+    """Redis memory and size (no version, no host)."""
+
+    used_memory_bytes: int | None
+    used_memory_human: str | None
+    keys: int
+    connected_clients: int | None
+
+
+class GenerationFigures(BaseModel):
+    """One strategy's generations over the period."""
+
+    generations: int
+    failed: int
+    grids: int
+    p50_ms: float | None
+    p95_ms: float | None
+
+
+class BacktestRow(StrategyBacktest):
+    """One strategy's latest back-test, with its verdict by the one significance rule."""
+
+    run_date: date
+    first_target: date
+    last_target: date
+    significance: Significance | None = None
+
+
+class BacktestSummary(BaseModel):
+    """What the whole back-test says (the weekly report prints the same words)."""
+
+    comparisons: int
+    cutoff: float
+    conclusion: str
+
+
+class LastRun(BaseModel):
+    """The pipeline run that published the snapshot in force."""
+
+    published_at: str | None
+    run_id: str | None
+
+
+class ServiceFigures(BaseModel):
+    """This API process and the data it serves."""
+
+    uptime_s: float
+    data_version: str
+    last_pipeline_run: LastRun
+
+
+class PerformanceMetrics(BaseModel):
+    """Cache, Redis, generation and back-test figures of one game."""
+
+    game: Game
+    days: int
+    cache: CacheFigures
+    redis: RedisFigures
+    generation: dict[str, GenerationFigures]
+    backtest: list[BacktestRow]
+    backtest_verdict: BacktestSummary
+    backtest_note: str
+    service: ServiceFigures
+
+
+@router.get(
+    "/performance-metrics",
+    response_model=PerformanceMetrics,
+    responses={503: {"model": ErrorBody, "description": "Redis (the metrics store) unreachable"}},
+    summary="Cache, Redis, generation and back-test figures",
+)
+def performance_metrics(
     game: GameDep,
     state: StateDep,
+    cur: CursorDep,
     days: Annotated[int, Query(ge=1, le=90, description="Days of history, today included")] = 7,
-) -> dict[str, Any]:
+) -> PerformanceMetrics:
     """Hit rate per day and over the period, Redis memory and keys, p50/p95 generation time per strategy,
     the latest back-test per strategy against random tickets, uptime and data version (no software
-    versions or hosts: anonymous callers read this)."""
+    versions or hosts: anonymous callers read this). A sync route: FastAPI runs it in a worker thread."""
+    stored = queries.latest_backtest(cur, game)
+    judged = judge_backtest(game, [b.result for b in stored])
+    client = state.jobs.client
     try:
-        return await run_in_threadpool(_metrics, state, game, days)
+        per_day = cache.read_counters(client, days)
+        info = client.info()
+        redis_figures = RedisFigures(
+            used_memory_bytes=info.get("used_memory"),
+            used_memory_human=info.get("used_memory_human"),
+            keys=client.dbsize(),
+            connected_clients=info.get("connected_clients"),
+        )
+        generation = generation_stats(client, days, [s.value for s in Strategy])
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(
             f"the metrics store (Redis) is unreachable ({type(exc).__name__})"
         ) from exc
+    manifest = state.view().manifest
+    return PerformanceMetrics(
+        game=game,
+        days=days,
+        cache=CacheFigures(
+            scope="all games and endpoints of this deployment",
+            per_day=per_day,
+            **cache.counter_totals(per_day),
+        ),
+        redis=redis_figures,
+        generation=generation,
+        backtest=[
+            BacktestRow(
+                **b.result.model_dump(exclude={"verdict", "significance"}),
+                run_date=b.run_date,
+                first_target=b.first_target,
+                last_target=b.last_target,
+                verdict=judged.verdicts[b.result.strategy],
+                significance=judged.significance[b.result.strategy],
+            )
+            for b in stored
+        ],
+        backtest_verdict=BacktestSummary(
+            comparisons=judged.comparisons, cutoff=judged.cutoff, conclusion=judged.conclusion
+        ),
+        backtest_note=BACKTEST_NOTE,
+        service=ServiceFigures(
+            uptime_s=round(time.time() - state.started_at, 1),
+            data_version=manifest.version(game),
+            last_pipeline_run=LastRun(published_at=manifest.published_at, run_id=manifest.run_id),
+        ),
+    )
 
 
 @router.get(
@@ -106,7 +189,7 @@ async def performance_metrics(
     response_class=Response,
     responses={
         200: {"content": {"text/html": {}, "text/markdown": {}}},
-        404: {"description": "No report yet"},
+        404: {"model": ErrorBody, "description": "No report yet"},
     },
     summary="The latest weekly report (HTML, or Markdown with format=markdown)",
 )
@@ -121,8 +204,5 @@ async def latest_report(
     try:
         body = await run_in_threadpool(path.read_bytes)
     except FileNotFoundError:
-        return PlainTextResponse(
-            f"no {game.value} report yet in {state.settings.reports_dir}: materialise weekly_report",
-            status_code=404,
-        )
+        raise NotFoundError("", f"no {game.value} report yet: materialise the weekly_report asset") from None
     return Response(body, media_type=f"{media}; charset=utf-8")

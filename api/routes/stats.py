@@ -4,78 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.state import AppState, get_state
+from api.deps import GameDep, StateDep, check_max
+from api.errors import GAME_RESPONSES
+from api.state import AppState
 from lottery.games import Game
-from lottery.stats.models import (
-    FullStats,
-    InvalidFilterError,
-    IsoDate,
-    NoDrawsError,
-    QuickStats,
-    StatsFilter,
-    parse_game,
-)
+from lottery.stats.models import FullStats, InvalidFilterError, IsoDate, NoDrawsError, QuickStats, StatsFilter
+from serving import queries
 from serving.cache import CacheKind, cache_key
 from serving.snapshot import ServingView
-from warehouse.draw_queries import DrawPage, DrawRecord, draw_page
-from warehouse.statistics import compute_full, compute_quick
+from warehouse.draw_queries import DrawPage, DrawRecord
 
-# Every route under /api/{game} may answer these besides its own.
-GAME_RESPONSES: dict[int | str, dict[str, object]] = {
-    404: {"description": "Unknown game, or no draw in the window"},
-    503: {"description": "No serving snapshot published yet"},
-}
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
 JSON = "application/json"
-
-
-async def game_param(
-    game: Annotated[
-        str,
-        Path(
-            description="`euromillions` or `loto` (others: 404)",
-            examples=["euromillions"],
-            json_schema_extra={"enum": [g.value for g in Game]},
-        ),
-    ],
-) -> Game:
-    """The game named in the path, or 404."""
-    return parse_game(game)
-
-
-GameDep = Annotated[Game, Depends(game_param)]
-StateDep = Annotated[AppState, Depends(get_state)]
 # Schema-level ceilings (int64-safe); the configurable limits (settings.api_max_*) are checked below.
 INT64_MAX = 2**63 - 1
 Year = Annotated[int | None, Query(ge=1900, le=2999, description="Calendar year, e.g. 2025")]
 Month = Annotated[int | None, Query(ge=1, le=12, description="Month 1-12 (needs year)")]
-
-
-def _stats_bytes(view: ServingView, game: Game, kind: CacheKind, filters: StatsFilter) -> bytes:
-    version = view.manifest.version(game)
-    cur = view.cursor()
-    try:
-        stored = cur.execute(
-            "SELECT payload FROM stats_payloads "
-            "WHERE game = ? AND kind = ? AND scope = ? AND data_version = ?",
-            [game.value, kind.value, filters.scope, version],
-        ).fetchall()
-        if stored:
-            return stored[0][0].encode()
-        compute = compute_quick if kind == CacheKind.QUICK else compute_full
-        return compute(cur, game, filters, version).model_dump_json().encode()
-    finally:
-        cur.close()
-
-
-def check_max(field: str, value: int | None, limit: int) -> None:
-    """422 when ``value`` is above the configured ``limit``."""
-    if value is not None and value > limit:
-        raise InvalidFilterError(field, f"{field} must be at most {limit}, got {value}")
 
 
 async def _serve(
@@ -100,7 +48,11 @@ async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: 
     """Draw count, first/last draw, every number's and bonus ball's count, frequency and gap, hot/cold."""
     filters = StatsFilter(year=year, month=month).validated()
     return await _serve(
-        state, game, CacheKind.QUICK, filters.scope, lambda v: _stats_bytes(v, game, CacheKind.QUICK, filters)
+        state,
+        game,
+        CacheKind.QUICK,
+        filters.scope,
+        lambda v: queries.stats_payload(v, game, CacheKind.QUICK, filters),
     )
 
 
@@ -125,7 +77,11 @@ async def full_stats(
     check_max("last", last, state.settings.api_max_last)
     filters = StatsFilter(year=year, month=month, date_from=date_from, date_to=date_to, last=last).validated()
     return await _serve(
-        state, game, CacheKind.FULL, filters.scope, lambda v: _stats_bytes(v, game, CacheKind.FULL, filters)
+        state,
+        game,
+        CacheKind.FULL,
+        filters.scope,
+        lambda v: queries.stats_payload(v, game, CacheKind.FULL, filters),
     )
 
 
@@ -166,19 +122,7 @@ async def draws(
     )
 
     def produce(view: ServingView) -> bytes:
-        cur = view.cursor()
-        try:
-            page = draw_page(
-                cur,
-                game,
-                view.manifest.version(game),
-                date_from=date_from,
-                date_to=date_to,
-                limit=limit,
-                offset=offset,
-            )
-        finally:
-            cur.close()
+        page = queries.draws(view, game, date_from=date_from, date_to=date_to, limit=limit, offset=offset)
         return page.model_dump_json().encode()
 
     return await _serve(
@@ -201,11 +145,7 @@ async def latest_draw(game: GameDep, state: StateDep) -> Response:
     """The most recent draw of the game."""
 
     def produce(view: ServingView) -> bytes:
-        cur = view.cursor()
-        try:
-            page = draw_page(cur, game, view.manifest.version(game), limit=1)
-        finally:
-            cur.close()
+        page = queries.draws(view, game, limit=1)
         if not page.draws:
             raise NoDrawsError("game", f"the serving snapshot holds no {game.value} draw")
         return page.draws[0].model_dump_json().encode()

@@ -12,6 +12,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from api.errors import ErrorBody
 from api.main import create_app
 from config.settings import Settings
 from lottery.games import Game
@@ -178,7 +179,7 @@ def test_snapshot_missing_is_a_503_that_says_to_run_the_pipeline(tmp_path: Path,
     with TestClient(create_app(settings)) as c:
         response = c.get("/api/euromillions/quick-stats")
         assert response.status_code == 503
-        assert "run the pipeline" in response.json()["detail"]
+        assert "run the pipeline" in response.json()["detail"][0]["msg"]
         health = c.get("/health")
         assert health.status_code == 503
         assert health.json()["status"] == "unavailable"
@@ -218,3 +219,48 @@ def test_fast_path_only_takes_queries_it_parses_exactly_like_the_route(
 
     parsed = parse_filters(kind, query)
     assert (parsed.scope if parsed else None) == scope
+
+
+def test_every_error_has_one_shape(settings: Settings, tmp_path: Path, redis_url: str) -> None:
+    """404 (game, route, task, report), 405, 422 and 503 all answer {"detail": [{loc, msg, type}]}."""
+    with TestClient(create_app(settings.model_copy(update={"reports_dir": tmp_path / "reports"}))) as client:
+        answers = _error_answers(client)
+    with TestClient(create_app(Settings(serving_dir=tmp_path / "none", redis_url=redis_url))) as empty:
+        answers["no snapshot"] = empty.get("/api/euromillions/quick-stats")
+    expected = {
+        "unknown game": 404, "unknown route": 404, "method": 405, "bad filter": 422, "no draws": 404,
+        "unknown task": 404, "no report": 404, "no snapshot": 503,
+    }  # fmt: skip
+    for name, response in answers.items():
+        assert response.status_code == expected[name], name
+        body = ErrorBody.model_validate(response.json())
+        assert body.detail, name
+        assert body.detail[0].msg, name
+    assert answers["unknown task"].json()["detail"][0]["loc"] == ["path", "task_id"]
+    assert answers["bad filter"].json()["detail"][0]["loc"] == ["query", "month"]
+
+
+def _error_answers(client: TestClient) -> dict:
+    return {
+        "unknown game": client.get("/api/keno/quick-stats"),
+        "unknown route": client.get("/api/euromillions/nothing-here"),
+        "method": client.delete("/api/euromillions/quick-stats"),
+        "bad filter": client.get("/api/euromillions/quick-stats", params={"month": 3}),
+        "no draws": client.get("/api/euromillions/stats", params={"year": 1999}),
+        "unknown task": client.get("/api/euromillions/task-status/abc"),
+        "no report": client.get("/api/euromillions/reports/latest"),
+    }
+
+
+def test_every_endpoint_has_a_response_model_in_openapi(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    metrics = paths["/api/{game}/performance-metrics"]["get"]["responses"]
+    assert metrics["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PerformanceMetrics"
+    }
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            for status in ("404", "422", "503"):
+                if status in operation["responses"] and path.startswith("/api/"):
+                    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (path, method, status)

@@ -130,6 +130,19 @@ def test_exclusions_are_respected(api: TestClient, worker: Worker) -> None:
         ({"window": {"year": 2003}}, "window"),
         ({"colour": "blue"}, "colour"),
         ({"count": 3000, "exclude": list(range(1, 45)), "exclude_bonus": list(range(1, 11))}, "count"),
+        ({"exclude": [7, 7]}, "exclude"),
+        # The domain's reachability rule: with the last draw's 5 numbers among 10 allowed, only 226 of
+        # the 252 grids hold one of combination_based's pairs (it used to be queued, then fail).
+        (
+            {
+                "strategy": "combination_based",
+                "count": 227,
+                "window": {"last": 1},
+                "exclude": [n for n in range(1, 51) if n not in {1, 2, 3, 4, 5, 6, 12, 20, 38, 45}],
+                "exclude_bonus": list(range(3, 13)),
+            },
+            "count",
+        ),
     ],
 )
 def test_bad_bodies_are_422_before_anything_is_queued(
@@ -139,6 +152,8 @@ def test_bad_bodies_are_422_before_anything_is_queued(
     response = api.post("/api/euromillions/generate-advanced", json=body)
     assert response.status_code == 422, response.text
     assert field in str(response.json()["detail"][0]["loc"]) + response.json()["detail"][0]["msg"]
+    if body.get("strategy") == "combination_based":
+        assert "only 226 distinct grids holding one of the top pairs" in response.json()["detail"][0]["msg"]
     broker = redis.Redis.from_url(gen_settings.celery_broker_url)
     assert broker.llen(gen_settings.celery_queue) == 0
 
@@ -163,8 +178,8 @@ def test_broker_down_is_a_503_with_a_clear_message(published: Published, redis_u
         started = time.monotonic()
         response = client.post("/api/euromillions/generate-advanced", json={"count": 5})
         assert response.status_code == 503
-        assert "broker" in response.json()["detail"]
-        assert "nothing was queued" in response.json()["detail"]
+        assert "broker" in response.json()["detail"][0]["msg"]
+        assert "nothing was queued" in response.json()["detail"][0]["msg"]
         assert time.monotonic() - started < 15
     assert not redis.Redis.from_url(redis_url).keys("lotostats:v2:jobs:*")
 
