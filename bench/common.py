@@ -24,7 +24,6 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from math import floor, log10
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +33,7 @@ import numpy as np
 
 from config.settings import PROJECT_ROOT
 from lottery.games import Game
+from lottery.significance import p_number
 from lottery.stats.engine import DrawSet
 from lottery.stats.models import StatsFilter
 from serving.snapshot import publish
@@ -142,13 +142,8 @@ def auto_digits(value: float, unit: str) -> int:
 
 
 def p_value_text(p: float) -> str:
-    """As lottery.significance.p_text: 0.43, 0.0497 (below 0.1, three figures rounded down), < 0.001."""
-    if p < 0.001:
-        return "< 0.001"
-    if p >= 0.1:
-        return f"{p:.2f}"
-    scale = 10 ** (2 - floor(log10(p)))
-    return f"{floor(p * scale) / scale:.3g}"
+    """As the product prints p-values (lottery.significance.p_number): 0.43, 0.0497, < 0.001."""
+    return p_number(p)
 
 
 def ms(seconds: float, digits: int | None = None, **kw: Any) -> Measure:

@@ -68,19 +68,25 @@ def judge(p_value: float | None, comparisons: int) -> Significance:
     return Significance(p_value=p_value, comparisons=comparisons, cutoff=cut, level=level)
 
 
-def p_text(p: float | None) -> str:
-    """``p = 0.43``, ``p = 0.0497``, ``p = 0.008``, ``p < 0.001`` (``p not computed`` for None).
+def p_number(p: float | None) -> str:
+    """``0.43``, ``0.0497``, ``0.008``, ``< 0.001`` (``not computed`` for None): a p-value as tables show it.
 
     Below 0.1, three significant figures rounded *down*, so a p below 0.05 never prints as 0.05.
     """
     if p is None:
-        return "p not computed"
+        return "not computed"
     if p < 0.001:
-        return "p < 0.001"
+        return "< 0.001"
     if p >= 0.1:
-        return f"p = {p:.2f}"
+        return f"{p:.2f}"
     scale = 10 ** (2 - floor(log10(p)))
-    return f"p = {floor(p * scale) / scale:.3g}"
+    return f"{floor(p * scale) / scale:.3g}"
+
+
+def p_text(p: float | None) -> str:
+    """``p = 0.43``, ``p = 0.0497``, ``p < 0.001`` (``p not computed`` for None): as sentences say it."""
+    number = p_number(p)
+    return f"p {number}" if number.startswith(("<", "not")) else f"p = {number}"
 
 
 def cutoff_text(value: float) -> str:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from lottery.games import Game
-from lottery.significance import cutoff_text, p_text
+from lottery.significance import cutoff_text, p_number
 from lottery.stats import fair
 from lottery.stats.models import HotCold
 from lottery.strategies import BONUS_NAMES as GAME_BONUS_NAMES
@@ -58,7 +58,7 @@ def odds(p: float | None) -> str:
 
 def p_cell(value: float | None) -> str:
     """A p-value in a table cell: the sentences' rounding, without the ``p =``."""
-    return p_text(value).removeprefix("p = ").removeprefix("p ")
+    return p_number(value)
 
 
 def ci(low: float | None, high: float | None) -> str:
