@@ -78,6 +78,7 @@ def _wait_for(log: Path, text: bytes, proc: subprocess.Popen[bytes], timeout: fl
 
 def platform(folder: Path, timeout: float) -> tuple[float, float]:
     """Seconds from `scripts/run.sh` to "all services up", and from SIGINT to every process gone."""
+    folder.mkdir(parents=True, exist_ok=True)
     log = folder / "platform.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

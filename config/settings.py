@@ -127,7 +127,7 @@ class Settings(BaseSettings):
     )
 
     redis_health_check_interval_s: float = Field(
-        default=2.0,
+        default=30.0,
         ge=0,
         description="A pooled Redis connection idle this long is PINGed before use (0: never).",
     )
