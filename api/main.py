@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
-from api import errors, openapi
+from api import errors, openapi, web
 from api.celery_app import create_celery
 from api.fastpath import CachedFastPath
 from api.limits import BodySizeLimit
@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by api.web
+        redoc_url=None,
     )
     app.add_middleware(CachedFastPath)
     app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stats.router, tags=["statistics"])
     app.include_router(generation.router, tags=["generation"])
     app.include_router(performance.router, tags=["performance"])
+    web.install_docs(app)
+    web.install_app(app, settings.web_dist_dir)  # last: its fallback takes what no route above took
     return app
 
 

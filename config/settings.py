@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var" / "serving",
         description="Where Dagster publishes the read-only serving snapshot the API reads (SERVING_DIR).",
     )
+    web_dist_dir: Path = Field(
+        default=PROJECT_ROOT / "web" / "dist",
+        description="The built web app the API serves at / (WEB_DIST_DIR; scripts/run.sh builds it).",
+    )
     reports_dir: Path = Field(
         default=PROJECT_ROOT / "reports", description="Where the weekly reports are written (REPORTS_DIR)."
     )

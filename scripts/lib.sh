@@ -112,3 +112,37 @@ install_instance_config() {
   fi
   cp "$source" "$target"
 }
+
+# Node.js and npm for the web app: use what is installed, else Debian's packages when root.
+ensure_node() {
+  command -v npm >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "npm is not installed: installing Debian's nodejs and npm packages (the web app)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null) \
+      || die "could not install nodejs and npm; install Node.js 20 (https://nodejs.org) and try again"
+    return 0
+  fi
+  die "Node.js 20 and npm are needed to build the web app (web/): install them (apt-get install nodejs npm)"
+}
+
+# Build the web app (web/dist) when its sources changed: `npm ci` when the lock changed, then `npm run build`.
+build_web() {
+  local web="$ROOT/web"
+  [ -f "$web/package.json" ] || return 0
+  ensure_node
+  local lock_sum src_sum
+  lock_sum=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$web/node_modules/.lotostats-lock" 2>/dev/null)" != "$lock_sum" ]; then
+    say "installing the web app's locked packages (npm ci in web/)"
+    (cd "$web" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) \
+      || die "npm ci failed in web/"
+    echo "$lock_sum" > "$web/node_modules/.lotostats-lock"
+  fi
+  src_sum=$(cd "$web" && find src public index.html package.json package-lock.json vite.config.* tsconfig*.json \
+    -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$web/dist/index.html" ] || [ "$(cat "$web/node_modules/.lotostats-build" 2>/dev/null)" != "$src_sum" ]; then
+    say "building the web app (npm run build in web/)"
+    (cd "$web" && npm run build --silent) || die "the web app did not build (npm run build in web/)"
+    echo "$src_sum" > "$web/node_modules/.lotostats-build"
+  fi
+}

@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 bootstrap
+build_web
 export DAGSTER_HOME=${DAGSTER_HOME:-$ROOT/var/dagster}
 install_instance_config
 exec "$PY" "$ROOT/scripts/supervise.py"

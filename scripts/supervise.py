@@ -342,6 +342,8 @@ def main() -> int:
         platform.start()
         if platform.wait_until_up(started):
             say(f"all services up in {time.monotonic() - started:.1f} s")
+            if (ROOT / "web" / "dist" / "index.html").is_file():
+                say(f"web app       http://{platform.host}:{platform.api_port}/")
             say(f"Dagster UI    http://{platform.host}:{platform.ui_port}")
             say(f"API           http://{platform.host}:{platform.api_port}  (docs: /docs, health: /health)")
             say(f"Redis         {platform.env['REDIS_URL']}")

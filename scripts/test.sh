@@ -12,5 +12,10 @@ say "ruff"
 ensure_redis
 trap stop_private_redis EXIT
 ensure_chromium
+build_web
+if [ -f web/package.json ]; then
+  say "web app unit tests (vitest)"
+  (cd web && npm test --silent)
+fi
 say "pytest"
 "$VENV/bin/pytest" "$@"
