@@ -36,7 +36,7 @@ export function FrequencyChart({ data, label, bonus = false }: { data: FreqPoint
           <Tooltip formatter={(v) => (Array.isArray(v) ? v.map((x) => Number(x).toFixed(1)).join(" – ") : Number(v).toFixed(2))} />
           <Area dataKey="band" name={t("common.band")} fill="#f2c94c" fillOpacity={0.25} stroke="none" isAnimationActive={false} />
           <Bar dataKey="count" name={t("common.count")} fill={bonus ? "#b45309" : "#1d4ed8"} isAnimationActive={false} />
-          <Line dataKey="expected" name={t("common.expected")} stroke="#b91c1c" strokeWidth={2} dot={false} type="monotone" isAnimationActive={false} />
+          <Line dataKey="expected" name={t("common.expected")} stroke="#b91c1c" strokeWidth={2} dot={false} type="linear" isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </figure>

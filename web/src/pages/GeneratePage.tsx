@@ -9,6 +9,9 @@ import { fmtMs, fmtNum, gridsCsv } from "../lib/format";
 import { isRunning, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
 
+/** Grids listed on the page (the copy and the CSV hold all of them). */
+const SHOWN = 500;
+
 export const STRATEGIES = ["frequency_based", "gap_based", "combination_based", "random"];
 
 export function GeneratePage() {
@@ -146,8 +149,9 @@ export function GeneratePage() {
               </a>
             </div>
           </div>
+          {result.grids.length > SHOWN && <p className="muted small">{t("gen.shown", { n: SHOWN })}</p>}
           <ol className="grids">
-            {result.grids.slice(0, 500).map((g, i) => (
+            {result.grids.slice(0, SHOWN).map((g, i) => (
               <li key={i} data-testid="grid" className="grid">
                 <Balls numbers={g.numbers} bonus={g.bonus} />
                 <span className="score">{t("gen.score")} {fmtNum(g.score, lang, 3)}</span>

@@ -68,7 +68,7 @@ export function PerformancePage() {
               const g = m.generation[s];
               return (
                 <tr key={s} data-testid={`strategy-${s}`}>
-                  <th scope="row">{t(`gen.strategy.${s}`)} <code className="small">{s}</code></th>
+                  <th scope="row">{t(`gen.strategy.${s}`)}</th>
                   <td>{fmtInt(g?.generations ?? 0, lang)}</td>
                   <td>{fmtInt(g?.grids ?? 0, lang)}</td>
                   <td>{fmtMs(g?.p50_ms ?? null, lang)}</td>
@@ -87,7 +87,7 @@ export function PerformancePage() {
           <ResponsiveContainer width="100%" height={220}>
             <ComposedChart data={bt} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#d5dbe3" />
-              <XAxis dataKey="strategy" tick={{ fontSize: 11, fill: "#334" }} />
+              <XAxis dataKey="strategy" padding={{ left: 40, right: 40 }} tick={{ fontSize: 11, fill: "#334" }} />
               <YAxis domain={["auto", "auto"]} tick={{ fontSize: 11, fill: "#334" }} />
               <Tooltip formatter={(v) => (Array.isArray(v) ? "" : Number(v).toFixed(3))} />
               {expected !== undefined && <ReferenceLine y={expected} stroke="#b91c1c" strokeDasharray="4 3" label={{ value: t("perf.expectedRandom"), fontSize: 11, fill: "#7f1d1d", position: "insideTopRight" }} />}
