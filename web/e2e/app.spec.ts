@@ -80,6 +80,7 @@ test("a generation of 2,000 grids on the real worker: the bar only moves forward
   expect(seen, "progress values only grow").toEqual([...seen].sort((a, b) => a - b));
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+    await page.getByTestId("note").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${ARTIFACTS}generer-result-${width}.png` });
   }
   // The worker is fast (2,000 grids in ~10-20 ms here): the first poll usually already sees SUCCESS.
@@ -133,6 +134,18 @@ test("Performance shows the four strategies and the back-test conclusion", async
     await expect(page.getByTestId(`strategy-${s}`)).toBeVisible();
   }
   await expect(page.getByTestId("conclusion")).toHaveText(body.backtest_verdict.conclusion);
+});
+
+test("Tirages: a date range shows the API's draws of that range with their prize tiers", async ({ page, request }) => {
+  const body = await (await request.get("/api/euromillions/draws?limit=20&from=2025-03-01&to=2025-03-31")).json();
+  await openScreen(page, "/tirages", '[data-testid="draw"]');
+  await page.getByLabel("Du").fill("2025-03-01");
+  await page.getByLabel("Au").fill("2025-03-31");
+  await page.getByRole("button", { name: "Afficher" }).click();
+  await expect(page.getByTestId("draw")).toHaveCount(body.draws.length);
+  const first = page.getByTestId("draw").first();
+  await expect(first.locator(".ball")).toHaveText([...body.draws[0].numbers, ...body.draws[0].bonus].map(String));
+  await expect(first.locator("tbody tr")).toHaveCount(body.draws[0].prize_tiers.length);
 });
 
 for (const screen of SCREENS) {

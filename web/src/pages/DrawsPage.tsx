@@ -58,8 +58,8 @@ export function DrawsPage() {
           <p className="muted">{t("draws.total", { n: fmtInt(q.data.data.total, lang) })}</p>
           {q.data.data.draws.length === 0 && <p>{t("draws.none")}</p>}
           <ol className="draws">
-            {q.data.data.draws.map((d) => (
-              <DrawItem key={`${d.draw_date}-${d.fdj_draw_id}`} draw={d} />
+            {q.data.data.draws.map((d, i) => (
+              <DrawItem key={`${d.draw_date}-${d.fdj_draw_id}`} draw={d} open={i === 0} />
             ))}
           </ol>
         </>
@@ -67,7 +67,7 @@ export function DrawsPage() {
     </section>
   );
 
-  function DrawItem({ draw }: { draw: Draw }) {
+  function DrawItem({ draw, open }: { draw: Draw; open: boolean }) {
     const tables = [...new Set(draw.prize_tiers.map((p) => p.prize_table))];
     return (
       <li className="draw" data-testid="draw">
@@ -76,7 +76,7 @@ export function DrawsPage() {
           <Balls numbers={draw.numbers} bonus={draw.bonus} />
         </div>
         {draw.prize_tiers.length > 0 && (
-          <details>
+          <details open={open}>
             <summary>{t("draws.tiers")}</summary>
             {tables.map((tab) => (
               <div className="scroll" key={tab}>

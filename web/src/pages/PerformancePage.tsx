@@ -1,4 +1,5 @@
 /** Performance: cache hit rate per day, generation latency, the back-test against random tickets, service info. */
+import { Fragment } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Scatter, ComposedChart, Tooltip, XAxis, YAxis, ReferenceLine } from "recharts";
 import { apiUrl, getJson } from "../lib/api";
@@ -87,7 +88,7 @@ export function PerformancePage() {
           <ResponsiveContainer width="100%" height={220}>
             <ComposedChart data={bt} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#d5dbe3" />
-              <XAxis dataKey="strategy" padding={{ left: 40, right: 40 }} tick={{ fontSize: 11, fill: "#334" }} />
+              <XAxis dataKey="strategy" interval={0} padding={{ left: 40, right: 40 }} tick={{ fontSize: 10, fill: "#334" }} />
               <YAxis domain={["auto", "auto"]} tick={{ fontSize: 11, fill: "#334" }} />
               <Tooltip formatter={(v) => (Array.isArray(v) ? "" : Number(v).toFixed(3))} />
               {expected !== undefined && <ReferenceLine y={expected} stroke="#b91c1c" strokeDasharray="4 3" label={{ value: t("perf.expectedRandom"), fontSize: 11, fill: "#7f1d1d", position: "insideTopRight" }} />}
@@ -106,20 +107,25 @@ export function PerformancePage() {
               <th scope="col">{t("perf.mean")}</th>
               <th scope="col">{t("perf.expectedRandom")}</th>
               <th scope="col">{t("perf.ci")}</th>
-              <th scope="col">{t("perf.verdict")}</th>
             </tr>
           </thead>
           <tbody>
             {m.backtest.map((b) => (
-              <tr key={b.strategy} data-testid={`backtest-${b.strategy}`}>
-                <th scope="row">{t(`gen.strategy.${b.strategy}`)}</th>
-                <td>{fmtNum(b.mean_main_matches, lang, 3)}</td>
-                <td>{fmtNum(b.expected_main_matches, lang, 3)}</td>
-                <td>
-                  {fmtNum(b.main_ci_low, lang, 3)} – {fmtNum(b.main_ci_high, lang, 3)}
-                </td>
-                <td className="verdict">{b.verdict}</td>
-              </tr>
+              <Fragment key={b.strategy}>
+                <tr data-testid={`backtest-${b.strategy}`} className="no-line">
+                  <th scope="row">{t(`gen.strategy.${b.strategy}`)}</th>
+                  <td>{fmtNum(b.mean_main_matches, lang, 3)}</td>
+                  <td>{fmtNum(b.expected_main_matches, lang, 3)}</td>
+                  <td>
+                    {fmtNum(b.main_ci_low, lang, 3)} – {fmtNum(b.main_ci_high, lang, 3)}
+                  </td>
+                </tr>
+                <tr>
+                  <td colSpan={4} className="verdict">
+                    <span className="muted">{t("perf.verdict")}</span> {b.verdict}
+                  </td>
+                </tr>
+              </Fragment>
             ))}
           </tbody>
         </table>
