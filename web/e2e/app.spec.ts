@@ -148,6 +148,22 @@ test("Tirages: a date range shows the API's draws of that range with their prize
   await expect(first.locator("tbody tr")).toHaveCount(body.draws[0].prize_tiers.length);
 });
 
+test("the cached API calls the screens make are HITs once warmed", async ({ page }) => {
+  const paths = ["/?year=2025&month=3", "/", "/tirages"];
+  for (const p of paths) await openScreen(page, p, p.startsWith("/tirages") ? '[data-testid="draw"]' : '[data-testid="draw-count"]');
+  const seen: string[] = [];
+  page.on("response", (r) => {
+    const cache = r.headers()["x-cache"];
+    if (cache) seen.push(`${cache} ${new URL(r.url()).pathname}${new URL(r.url()).search}`);
+  });
+  for (const p of paths) {
+    await openScreen(page, p, p.startsWith("/tirages") ? '[data-testid="draw"]' : '[data-testid="draw-count"]');
+    await page.waitForLoadState("networkidle");
+  }
+  expect(seen.length).toBeGreaterThanOrEqual(5);
+  expect(seen.filter((s) => !s.startsWith("HIT"))).toEqual([]);
+});
+
 for (const screen of SCREENS) {
   test(`${screen.name}: no serious accessibility violation, screenshots at 1440 and 390 px`, async ({ page, watch }) => {
     if (screen.name === "rapport") watch.allow(/status of 404/); // no weekly report yet: the page says so
