@@ -187,4 +187,22 @@ test("the game switch and English work: Loto statistics in English", async ({ pa
   await expect(page.getByTestId("draw-count")).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Statistics · Loto");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByTestId("draw-count")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await page.screenshot({ path: `${ARTIFACTS}statistiques-loto-en-1440.png`, fullPage: true });
+});
+
+test("keyboard only: Tab reaches the navigation, Enter follows a link, the form submits with Enter", async ({ page }) => {
+  await openScreen(page, "/", '[data-testid="draw-count"]');
+  const generate = page.getByRole("link", { name: "Générer" });
+  for (let i = 0; i < 15 && !(await generate.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(generate).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/generer$/);
+  await page.getByLabel("Nombre de grilles").focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("3");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("grid")).toHaveCount(3);
 });

@@ -33,5 +33,6 @@ describe("language choice", () => {
     expect(screen.getByRole("button")).toHaveTextContent("Draws");
     expect(localStorage.getItem(STORAGE_KEY)).toBe("en");
     expect(storedLang()).toBe("en");
+    expect(document.documentElement.lang).toBe("en");
   });
 });
