@@ -205,4 +205,8 @@ test("keyboard only: Tab reaches the navigation, Enter follows a link, the form 
   await page.keyboard.type("3");
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("grid")).toHaveCount(3);
+  await page.getByRole("button", { name: "Copier" }).click();
+  await expect(page.getByRole("button", { name: "Copié" })).toBeVisible();
+  const csv = page.getByRole("link", { name: "Exporter en CSV" });
+  expect(decodeURIComponent((await csv.getAttribute("href"))!.split(",").slice(1).join(","))).toMatch(/^numbers,bonus,score,reason\n(.+\n){3}$/);
 });

@@ -8,6 +8,7 @@ import { useI18n } from "../lib/i18n";
 import { fmtMs, fmtNum, gridsCsv } from "../lib/format";
 import { isRunning, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
+import { copyText } from "../lib/clipboard";
 
 /** Grids listed on the page (the copy and the CSV hold all of them). */
 const SHOWN = 500;
@@ -135,7 +136,7 @@ export function GeneratePage() {
                 type="button"
                 onClick={() => {
                   const text = result.grids.map((g) => `${g.numbers.join(" ")} | ${g.bonus.join(" ")}`).join("\n");
-                  void navigator.clipboard?.writeText(text).then(() => setCopied(true), () => setCopied(false));
+                  void copyText(text).then(setCopied);
                 }}
               >
                 {copied ? t("gen.copied") : t("gen.copy")}
