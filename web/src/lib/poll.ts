@@ -1,0 +1,79 @@
+/** Polls a Celery task's status URL until it ends, reporting every state seen. */
+import { useEffect, useRef, useState } from "react";
+import { getJson, type ApiError } from "./api";
+
+export interface Grid {
+  numbers: number[];
+  bonus: number[];
+  score: number | null;
+  reason: string | null;
+}
+export interface GenerationResult {
+  game: string;
+  strategy: string;
+  seed: number | null;
+  count: number;
+  draw_count: number;
+  duration_ms: number;
+  data_version: string;
+  grids: Grid[];
+  note: string;
+}
+export interface TaskStatus {
+  task_id: string;
+  state: string;
+  progress: { done: number; total: number } | null;
+  result: GenerationResult | null;
+  error: string | null;
+}
+
+export const RUNNING_STATES = new Set(["PENDING", "STARTED", "PROGRESS", "RETRY", "RECEIVED"]);
+export const isRunning = (s: TaskStatus | null) => s !== null && RUNNING_STATES.has(s.state);
+
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface PollOptions {
+  intervalMs?: number;
+  fetcher?: FetchLike;
+  /** Gives up after this many polls (a worker that never answers). */
+  maxPolls?: number;
+}
+
+/** Polls `url` every `intervalMs` (after each answer, never overlapping) while the task runs; null url = idle. */
+export function useTaskPolling(url: string | null, opts: PollOptions = {}) {
+  const { intervalMs = 150, fetcher = (i, init) => fetch(i, init), maxPolls = 4000 } = opts;
+  const [status, setStatus] = useState<TaskStatus | null>(null);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const fetcherRef = useRef(fetcher);
+  fetcherRef.current = fetcher;
+
+  useEffect(() => {
+    setStatus(null);
+    setError(null);
+    if (!url) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let polls = 0;
+    const tick = async () => {
+      polls += 1;
+      try {
+        const { data } = await getJson<TaskStatus>(url, fetcherRef.current);
+        if (cancelled) return;
+        setStatus(data);
+        if (RUNNING_STATES.has(data.state)) {
+          if (polls >= maxPolls) setError(new Error("timeout"));
+          else timer = setTimeout(tick, intervalMs);
+        }
+      } catch (e) {
+        if (!cancelled) setError(e as Error);
+      }
+    };
+    void tick();
+    return () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [url, intervalMs, maxPolls]);
+
+  return { status, error };
+}
