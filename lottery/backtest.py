@@ -42,7 +42,10 @@ their mean against 0 is the honest test, with its 95 % t confidence interval shi
 expectation. The any-prize rate gets the same treatment rather than an exact binomial test over
 all tickets: the binomial would assume independent tickets, which shared draws and shared balls
 break, and would overstate the precision. Fewer than 2 targets leave no interval and no p-value
-(None); differences that are all equal give a zero-width interval and p = 1 (no difference) or 0.
+(None). Differences that are all equal have no variance, so the t test says nothing: a zero-width
+interval and p = 1 when they are all 0, and no interval and no p-value (None, "not computed")
+otherwise. Twenty targets whose tickets never won a prize are not evidence at p = 0: with 2
+tickets a draw that happens about 4 % of the time.
 
 Verdicts go through the one significance rule (:mod:`lottery.significance`): three measures per
 strategy, so ``3 x strategies`` comparisons are made together. A p below 0.05 is said plainly, then
@@ -378,8 +381,9 @@ def mean_test(values: np.ndarray, expected: np.ndarray) -> MeanTest:
     if len(diff) < 2:
         return MeanTest(mean, exp, None, None, None)
     if np.ptp(diff) <= 1e-12 * max(1.0, float(np.abs(diff).max())):
-        p = 1.0 if abs(float(diff.mean())) <= 1e-12 else 0.0
-        return MeanTest(mean, exp, mean, mean, p)
+        if abs(float(diff.mean())) <= 1e-12:
+            return MeanTest(mean, exp, mean, mean, 1.0)
+        return MeanTest(mean, exp, None, None, None)  # no variance: the t test cannot say anything
     res = ttest_1samp(diff, 0.0)
     ci = res.confidence_interval(CONFIDENCE)
     return MeanTest(mean, exp, exp + float(ci.low), exp + float(ci.high), float(res.pvalue))
@@ -415,7 +419,7 @@ def strategy_verdict(s: StrategyBacktest, game: Game, comparisons: int) -> tuple
     done = _tested(s, game)
     if not done:
         return judge(None, comparisons), "too few targets to measure a difference (at least 2 are needed)"
-    listed = ", ".join(f"{name} {p_text(p)}" for name, _, _, p in done)
+    listed = ", ".join(f"{name} {p_text(p)}" for name, _, _, p in measures(s, game))
     smallest = min(done, key=lambda m: m[3] or 0.0)
     sig = judge(smallest[3], comparisons)
     if sig.level is Level.NONE:

@@ -347,7 +347,8 @@ def test_mean_test_is_a_t_test_on_the_differences_from_expectation() -> None:
     assert res.p_value < 1e-3  # the values were drawn around 0.5, not the mixed 0.45
     assert mean_test(np.array([0.3]), np.array([0.5])).p_value is None
     assert mean_test(np.full(5, 0.5), np.full(5, 0.5)) == MeanTest(0.5, 0.5, 0.5, 0.5, 1.0)
-    assert mean_test(np.full(5, 0.7), np.full(5, 0.5)).p_value == 0.0
+    # Equal non-zero differences have no variance: no p-value, not p = 0 (the t test says nothing).
+    assert mean_test(np.full(5, 0.7), np.full(5, 0.5)) == MeanTest(0.7, 0.5, None, None, None)
 
 
 def _crafted(
@@ -398,3 +399,16 @@ def test_a_backtest_carries_the_verdicts_of_judge_backtest(em_default: BacktestR
     assert {s.strategy: s.verdict for s in em_default.strategies} == judged.verdicts
     assert (em_default.comparisons, em_default.cutoff) == (12, judged.cutoff)
     assert em_default.conclusion == judged.conclusion
+
+
+def test_a_measure_without_variance_is_not_tested_not_significant() -> None:
+    """No prize in any target (all per-draw rates 0): no p-value, said so, and never 'beyond chance'."""
+    none_won = mean_test(np.zeros(20), np.full(20, 1 / 13))
+    assert (none_won.p_value, none_won.ci_low, none_won.ci_high) == (None, None, None)
+    row = _crafted(Strategy.COMBINATION_BASED, 0.41, 0.52, None)
+    judged = judge_backtest(EM, [row])
+    assert judged.significance[Strategy.COMBINATION_BASED].level == "none"
+    assert judged.verdicts[Strategy.COMBINATION_BASED] == (
+        "no difference from random tickets at the 5 % level (main numbers p = 0.41, stars p = 0.52, "
+        "any prize p not computed)"
+    )
