@@ -138,8 +138,10 @@ build_web() {
       || die "npm ci failed in web/"
     echo "$lock_sum" > "$web/node_modules/.lotostats-lock"
   fi
-  src_sum=$(cd "$web" && find src public index.html package.json package-lock.json vite.config.* tsconfig*.json \
-    -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+  # Every file of web/ but what npm, the build and the browser tests write.
+  src_sum=$(cd "$web" && find . \( -path ./node_modules -o -path ./dist -o -path ./e2e/artifacts \
+    -o -path ./test-results -o -path ./playwright-report \) -prune -o -type f -print \
+    | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
   if [ ! -f "$web/dist/index.html" ] || [ "$(cat "$web/node_modules/.lotostats-build" 2>/dev/null)" != "$src_sum" ]; then
     say "building the web app (npm run build in web/)"
     (cd "$web" && npm run build --silent) || die "the web app did not build (npm run build in web/)"

@@ -5,17 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.components import missing_component
-from tests.redis_fixtures import free_port
-from tests.serving_fixtures import PROJECT_ROOT
+from tests.servers import uvicorn
 
 pytestmark = pytest.mark.slow
 # Every host name resolves to nothing, except this machine: a page needing a CDN cannot load it.
@@ -25,24 +21,9 @@ OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 @pytest.fixture
 def api(tmp_path: Path, redis_url: str) -> Iterator[str]:
     """uvicorn on a free port (no snapshot needed: the docs are the schema)."""
-    port = free_port()
     env = {**os.environ, "REDIS_URL": redis_url, "SERVING_DIR": str(tmp_path / "serving")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{url}/ping", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with uvicorn(env) as base:
+        yield base
 
 
 def rendered(url: str, tmp_path: Path) -> str:

@@ -20,7 +20,8 @@ import pytest
 
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
-from tests.redis_fixtures import free_port, redis_server_url
+from tests.redis_fixtures import redis_server_url
+from tests.servers import uvicorn
 from tests.serving_fixtures import SHIPPED
 from warehouse.statistics import compute_quick
 
@@ -88,27 +89,8 @@ def finish(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def api(env: dict[str, str]) -> Iterator[str]:
     """uvicorn serving the app on a free port; yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{base}/ping", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with uvicorn(env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_pipeline_cli_then_http_then_a_new_draw(env: dict[str, str], api: str) -> None:

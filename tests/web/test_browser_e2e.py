@@ -7,19 +7,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from config.settings import Settings
 from tests.components import missing_component
 from tests.generation.conftest import Worker, generation_settings
-from tests.redis_fixtures import free_port
+from tests.servers import uvicorn
 from tests.serving_fixtures import PROJECT_ROOT, Published
 
 pytestmark = pytest.mark.slow
@@ -49,7 +46,6 @@ def platform(published: Published, redis_url: str, tmp_path: Path) -> Iterator[s
     settings: Settings = generation_settings(published, redis_url, f"lotostats.test.{uuid.uuid4().hex[:8]}")
     worker = Worker(settings, tmp_path / "worker.log")
     worker.start()
-    port = free_port()
     env = {
         **os.environ,
         "REDIS_URL": settings.redis_url,
@@ -61,22 +57,10 @@ def platform(published: Published, redis_url: str, tmp_path: Path) -> Iterator[s
         "REPORTS_DIR": str(tmp_path / "reports"),
         "RATE_LIMIT_GENERATION": "0",
     }
-    api = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=PROJECT_ROOT, stdout=(tmp_path / "api.log").open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{url}/ping", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        yield url
+        with uvicorn(env, tmp_path / "api.log") as base:
+            yield base
     finally:
-        api.terminate()
-        api.wait(timeout=20)
         worker.stop()
 
 
