@@ -14,8 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.rows import FdjCsv
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_EM = PROJECT_ROOT / "data" / "fdj" / "euromillions" / "euromillions_202002.csv"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "fdj"
 MIB = 1024 * 1024
 
 
@@ -181,3 +184,19 @@ KINDS: dict[str, BadFile] = {
         link=True,
     ),
 }
+
+
+def conflicting_export() -> bytes:
+    """FDJ's newest EuroMillions excerpt with other balls on 3 of its 5 first (already loaded) dates."""
+    csv = FdjCsv.from_bytes((FIXTURES / "euromillions" / "euromillions_202002.csv").read_bytes())
+    for row in range(3):
+        balls = [int(csv.field(row, f"boule_{i}")) for i in range(1, 6)]
+        other = next(n for n in range(1, 51) if n not in balls)
+        combination = "-".join(str(n) for n in sorted([other, *balls[1:]]))
+        csv = csv.with_row(
+            row,
+            csv.edited(
+                row, {"boule_1": str(other), "boules_gagnantes_en_ordre_croissant": f"-{combination}-"}
+            ),
+        )
+    return csv.head(5).to_bytes()

@@ -16,10 +16,18 @@ from config.settings import Settings
 from lottery.fdj.guards import RefusedFileError
 from lottery.fdj.parse import iter_csv_members
 from lottery.games import Game
-from tests.conftest import FIXTURES, fixture_bytes
-from tests.reliability.bad_files import KINDS, SHIPPED_EM, BadFile, junk_csv, junk_rows, zip_bomb, zip_of
+from tests.conftest import FIXTURES
+from tests.reliability.bad_files import (
+    KINDS,
+    SHIPPED_EM,
+    BadFile,
+    conflicting_export,
+    junk_csv,
+    junk_rows,
+    zip_bomb,
+    zip_of,
+)
 from tests.reliability.inbox_runs import run_inbox_file
-from tests.rows import FdjCsv
 from warehouse.ingest import ingest_game
 
 # Through the inbox end to end (a real run each, so a few representative kinds).
@@ -159,19 +167,8 @@ def test_rows_conflicting_with_the_warehouse_reject_the_file_in_one_transaction(
     """3 of 5 rows contradict loaded draws (other balls, same dates): the file is rolled back whole."""
     warehouse = tmp_path / "w.duckdb"
     shutil.copy(good_warehouse, warehouse)
-    csv = FdjCsv.from_bytes(fixture_bytes("euromillions/euromillions_202002.csv"))  # 6 loaded draws
-    for row in range(3):
-        balls = [int(csv.field(row, f"boule_{i}")) for i in range(1, 6)]
-        other = next(n for n in range(1, 51) if n not in balls)
-        sorted_balls = "-".join(str(n) for n in sorted([other, *balls[1:]]))
-        csv = csv.with_row(
-            row,
-            csv.edited(
-                row, {"boule_1": str(other), "boules_gagnantes_en_ordre_croissant": f"-{sorted_balls}-"}
-            ),
-        )
     path = tmp_path / "euromillions_202002.csv"
-    path.write_bytes(csv.head(5).to_bytes())
+    path.write_bytes(conflicting_export())  # 3 of its 5 rows contradict loaded draws
     with duckdb.connect(str(warehouse)) as con:
         before = fingerprint(con)
         (report,) = ingest_game(con, Game.EUROMILLIONS, str(path)).files

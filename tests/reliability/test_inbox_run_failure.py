@@ -11,25 +11,9 @@ import duckdb
 
 from lottery.games import Game
 from tests.conftest import FIXTURES, fixture_bytes
+from tests.reliability.bad_files import conflicting_export
 from tests.reliability.inbox_runs import run_inbox_file
-from tests.rows import FdjCsv
 from warehouse.ingest import ingest_game
-
-
-def conflicting_export() -> bytes:
-    """FDJ's newest EuroMillions excerpt with other balls on 3 of its 5 first (already loaded) dates."""
-    csv = FdjCsv.from_bytes(fixture_bytes("euromillions/euromillions_202002.csv"))
-    for row in range(3):
-        balls = [int(csv.field(row, f"boule_{i}")) for i in range(1, 6)]
-        other = next(n for n in range(1, 51) if n not in balls)
-        combination = "-".join(str(n) for n in sorted([other, *balls[1:]]))
-        csv = csv.with_row(
-            row,
-            csv.edited(
-                row, {"boule_1": str(other), "boules_gagnantes_en_ordre_croissant": f"-{combination}-"}
-            ),
-        )
-    return csv.head(5).to_bytes()
 
 
 def test_load_time_rejection_fails_the_run_and_rejects_the_inbox_file(tmp_path: Path) -> None:
