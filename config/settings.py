@@ -8,8 +8,11 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lottery.fdj.guards import MIB, FileLimits
+from lottery.games import Game
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# FDJ's download service for draw-history archives (the links of fdj.fr's "historique" pages).
+FDJ_ARCHIVES = "https://www.sto.api.fdj.fr/anonymous/service-draw-info/v3/documentations/"
 
 
 class Settings(BaseSettings):
@@ -61,6 +64,40 @@ class Settings(BaseSettings):
     )
     rejects_kept_per_file: int = Field(
         default=100, ge=0, description="Rejected rows stored per file; the count is always kept."
+    )
+    fdj_download_enabled: bool = Field(
+        default=True,
+        description=(
+            "Download FDJ's current history archives the evening after each draw day (FDJ_DOWNLOAD_ENABLED); "
+            "the schedules run only where AUTOMATION_ENABLED is set too."
+        ),
+    )
+    fdj_download_url_euromillions: str = Field(
+        default=FDJ_ARCHIVES + "1a2b3c4d-9876-4562-b3fc-2c963f66afe6",
+        description=(
+            "FDJ's EuroMillions history archive of the current period, 2020-02 on (a zip holding "
+            "euromillions_202002.csv); empty: not downloaded (FDJ_DOWNLOAD_URL_EUROMILLIONS)."
+        ),
+    )
+    fdj_download_url_loto: str = Field(
+        default=FDJ_ARCHIVES + "1a2b3c4d-9876-4562-b3fc-2c963f66afp6",
+        description=(
+            "FDJ's Loto history archive of the current period, 2019-11 on (a zip holding loto_201911.csv); "
+            "empty: not downloaded (FDJ_DOWNLOAD_URL_LOTO)."
+        ),
+    )
+    fdj_download_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        le=50,
+        description=(
+            "Longest wait for one archive download, connection and whole body (FDJ_DOWNLOAD_TIMEOUT_S); "
+            "under Dagster's 60 s limit on a schedule tick."
+        ),
+    )
+    fdj_download_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "downloads",
+        description="Where downloaded archives wait for their run, one folder per game (FDJ_DOWNLOAD_DIR).",
     )
     automation_enabled: bool = Field(
         default=False,
@@ -197,6 +234,13 @@ class Settings(BaseSettings):
         if not self.celery_result_backend:
             object.__setattr__(self, "celery_result_backend", f"{base.rstrip('/')}/2")
         return self
+
+    def fdj_download_url(self, game: Game) -> str:
+        """The configured archive URL of ``game`` ("" when that game is not downloaded)."""
+        return {
+            Game.EUROMILLIONS: self.fdj_download_url_euromillions,
+            Game.LOTO: self.fdj_download_url_loto,
+        }[game].strip()
 
     def file_limits(self) -> FileLimits:
         """The ingest guards these settings describe."""

@@ -12,6 +12,7 @@ from pipelines.assets.report import weekly_report
 from pipelines.assets.serving import cache_warm, serving_snapshot
 from pipelines.assets.statistics import build_statistics_asset
 from pipelines.checks import build_ingest_checks
+from pipelines.download import DOWNLOAD_JOBS
 from pipelines.resources import FdjSource, RedisCache, ReportsStore, ServingStore, Warehouse
 from pipelines.schedules import (
     build_automation,
@@ -35,7 +36,13 @@ def build_definitions() -> dg.Definitions:
             cache_warm,
             weekly_report,
         ],
-        jobs=[daily_statistics_job, cache_cleanup_job, inbox_ingest_job, weekly_report_job],
+        jobs=[
+            daily_statistics_job,
+            cache_cleanup_job,
+            inbox_ingest_job,
+            weekly_report_job,
+            *DOWNLOAD_JOBS.values(),
+        ],
         schedules=schedules,
         sensors=sensors,
         asset_checks=[check for game in Game for check in build_ingest_checks(game)],
