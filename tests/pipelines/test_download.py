@@ -16,9 +16,11 @@ import dagster as dg
 import pytest
 from dagster._core.errors import ScheduleExecutionError
 
+from config.settings import Settings
 from lottery.games import Game
 from pipelines.definitions import build_definitions
 from pipelines.download import SHA_TAG, URL_TAG, download_crons, download_job_name
+from pipelines.schedules import build_automation
 from tests.conftest import SHIPPED
 from tests.pipelines.archive_server import (
     EM_MEMBER,
@@ -48,6 +50,12 @@ def test_schedules_follow_the_draw_days_of_the_current_eras() -> None:
         assert schedule.job_name == download_job_name(game)
         # Off in tests: AUTOMATION_ENABLED is not set.
         assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    on = Settings(automation_enabled=True)
+    off = Settings(automation_enabled=True, fdj_download_enabled=False)
+    for settings, status in ((on, dg.DefaultScheduleStatus.RUNNING), (off, dg.DefaultScheduleStatus.STOPPED)):
+        schedules, _ = build_automation(settings)
+        downloads = {s.name: s.default_status for s in schedules if s.name.startswith("fdj_download_")}
+        assert downloads == {f"fdj_download_{g.value}_schedule": status for g in Game}
 
 
 def test_new_draws_are_added_exactly_once_then_the_same_archive_is_skipped(
