@@ -1,10 +1,10 @@
 """Fresh data without a person: FDJ's current archives, downloaded the evening after each draw day.
 
 One schedule per game, on that game's draw days as ``lottery/games.py``'s current era states them
-(EuroMillions Tuesday and Friday, Loto Monday, Wednesday and Saturday): at 23:30 Paris time, about two
-and a half hours after the draw (FDJ draws Loto at 20:45, EuroMillions at 21:05, and republishes the
-archive afterwards), and again at 05:30 the next morning, which catches a publication after 23:30 or a
-network failure of the evening tick before the 06:00 statistics. The tick:
+(EuroMillions Tuesday and Friday, Loto Monday, Wednesday and Saturday): at 23:30 Paris time, two hours
+after the evening draws (FDJ republishes the archive afterwards and states no hour for it), and again at
+05:30 the next morning, which catches a publication after 23:30 or a network failure of the evening tick
+before the 06:00 statistics. The tick:
 
 1. downloads the archive (``intake/archives.py``: the ingest guards, the timeout ``FDJ_DOWNLOAD_TIMEOUT_S``);
 2. hashes its bytes (sha256) and asks the warehouse whether those bytes were already ingested
