@@ -68,17 +68,22 @@ class Platform:
             return schedule.evaluate_tick(context)
 
     def run(
-        self, defs: dg.Definitions, request: dg.RunRequest, *, only_ingest: bool = False
+        self,
+        defs: dg.Definitions,
+        request: dg.RunRequest,
+        *,
+        only_ingest: bool = False,
+        game: Game = Game.EUROMILLIONS,
     ) -> dg.ExecuteInProcessResult:
         """The run the request asks for: the registered job, its config and tags, real resources
         (``only_ingest``: the job's first asset alone, where what follows it is not under test)."""
-        job = defs.resolve_job_def(download_job_name(Game.EUROMILLIONS))
+        job = defs.resolve_job_def(download_job_name(game))
         return job.execute_in_process(
             run_config=request.run_config,
             tags=request.tags,
             instance=self.instance,
             raise_on_error=False,
-            asset_selection=[dg.AssetKey("euromillions_draws")] if only_ingest else None,
+            asset_selection=[dg.AssetKey(f"{game.value}_draws")] if only_ingest else None,
         )
 
     def load(self, csv: bytes, name: str = EM_MEMBER, game: Game = Game.EUROMILLIONS) -> None:

@@ -99,6 +99,25 @@ def test_new_draws_are_added_exactly_once_then_the_same_archive_is_skipped(
     assert fdj.hits["em"] == 2
 
 
+def test_loto_schedule_adds_the_new_draws_and_their_second_draws(
+    platform: Platform, fdj: ArchiveServer
+) -> None:
+    """The Loto schedule, on its own URL: new main draws and their second draws (2019-11 formula)."""
+    platform.load(older_export(LOTO_CSV, 3), LOTO_MEMBER, Game.LOTO)
+    counts = "SELECT (SELECT count(*) FROM draws), (SELECT count(*) FROM loto_second_draws)"
+    (before,) = platform.query(counts)
+    defs = platform.point_at("", loto=fdj.serve("loto", fdj_zip(LOTO_MEMBER, LOTO_CSV)))
+    assert "downloads are off" in platform.tick(defs).skip_message  # no EuroMillions URL: skipped
+
+    (request,) = platform.tick(defs, "fdj_download_loto_schedule").run_requests
+    assert request.run_key.startswith("loto:")
+    result = platform.run(defs, request, only_ingest=True, game=Game.LOTO)
+
+    assert result.success
+    assert platform.query(counts) == [(before[0] + 3, before[1] + 3)]
+    assert platform.tick(defs, "fdj_download_loto_schedule").run_requests == []
+
+
 def test_revised_prizes_update_the_tiers_of_a_loaded_draw(platform: Platform, fdj: ArchiveServer) -> None:
     """(c) FDJ revises a prize of a draw already loaded: the draw's tiers are updated and counted."""
     platform.load(EM_CSV)
