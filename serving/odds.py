@@ -34,6 +34,10 @@ class EraOut(BaseModel):
     end: date | None = Field(description="first day of the next era (exclusive); null for the current one")
     numbers: str = Field(description="e.g. '5 of 1-50'")
     bonus: str = Field(description="e.g. '2 stars of 1-12', '1 chance number of 1-10'")
+    numbers_count: int
+    numbers_max: int
+    bonus_count: int
+    bonus_max: int
     combinations: int = Field(description="distinct grids: 1 / P(top rank)")
 
 
@@ -230,6 +234,10 @@ def odds_answer(view: ServingView, game: Game, era: Era, day: date) -> OddsAnswe
             end=end,
             numbers=f"{era.numbers_count} of 1-{era.numbers_max}",
             bonus=_bonus_text(era),
+            numbers_count=era.numbers_count,
+            numbers_max=era.numbers_max,
+            bonus_count=era.bonus_count,
+            bonus_max=era.bonus_max,
             combinations=int(one_in(tier_probability(era, era.tiers[0]))),
         ),
         price=_price(price),

@@ -119,7 +119,17 @@ export interface OddsAnswer {
   date: string;
   game: string;
   data_version: string;
-  era: { start: string; end: string | null; numbers: string; bonus: string; combinations: number };
+  era: {
+    start: string;
+    end: string | null;
+    numbers: string;
+    bonus: string;
+    numbers_count: number;
+    numbers_max: number;
+    bonus_count: number;
+    bonus_max: number;
+    combinations: number;
+  };
   price: { start: string; cents: number; euros: number; source: string; note: string } | null;
   draws_covered: number;
   first_draw: string | null;

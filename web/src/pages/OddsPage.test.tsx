@@ -23,7 +23,17 @@ const answer = (date: string): OddsAnswer => ({
   date,
   game: "euromillions",
   data_version: "v1",
-  era: { start: "2016-09-27", end: null, numbers: "5 of 1-50", bonus: "2 stars of 1-12", combinations: 139838160 },
+  era: {
+    start: "2016-09-27",
+    end: null,
+    numbers: "5 of 1-50",
+    bonus: "2 stars of 1-12",
+    numbers_count: 5,
+    numbers_max: 50,
+    bonus_count: 2,
+    bonus_max: 12,
+    combinations: 139838160,
+  },
   price: { start: "2014-02-04", cents: 250, euros: 2.5, source: "https://example.org/price", note: "with My Million" },
   draws_covered: 1007,
   first_draw: "2016-09-27",
@@ -72,6 +82,8 @@ describe("OddsPage", () => {
     expect(screen.getByTestId("any-rank")).toHaveTextContent("1 sur 12,97");
     expect(screen.getByTestId("no-strategy")).toHaveTextContent("Aucune stratégie ne change ces chances");
     expect(screen.getByText("My Million is not counted.")).toBeInTheDocument();
+    expect(screen.getByTestId("era")).toHaveTextContent(/5 numéros parmi 50 et 2 étoile\(s\) parmi 12 : 139\s838\s160 combinaisons/);
+    expect(screen.getByTestId("jackpot-note")).toHaveTextContent(/gagné lors de 170 des 1\s007 tirages/);
   });
 
   it("asks again for the date picked and shows the API's 422 reason", async () => {

@@ -54,7 +54,14 @@ export function OddsPage() {
                 : t("odds.eraOpen", { start: fmtDate(a.era.start, lang) })}
             </strong>
             {" · "}
-            {t("odds.rules", { numbers: a.era.numbers, bonus: a.era.bonus, n: fmtInt(a.era.combinations, lang) })}
+            {t("odds.rules", {
+              k: a.era.numbers_count,
+              n: a.era.numbers_max,
+              b: a.era.bonus_count,
+              bonus: t(`odds.bonus.${game}`),
+              s: a.era.bonus_max,
+              c: fmtInt(a.era.combinations, lang),
+            })}
           </p>
           <p data-testid="price">
             {a.price ? (
@@ -123,14 +130,19 @@ export function OddsPage() {
                   <dd className="big">{fmtReturn(a.value.total, lang)}</dd>
                 </div>
               </dl>
-              <p className="muted small">{a.value.jackpot_note}</p>
+              <p className="muted small" data-testid="jackpot-note">
+                {t("odds.jackpotNote", {
+                  won: fmtInt(a.ranks[0]?.payout?.draws_paid ?? 0, lang),
+                  listed: fmtInt((a.ranks[0]?.payout?.draws_paid ?? 0) + (a.ranks[0]?.payout?.draws_without_winner ?? 0), lang),
+                })}
+              </p>
             </>
           )}
           <ul className="muted small">
             {a.notes.slice(1).map((n) => (
               <li key={n}>{n}</li>
             ))}
-            {a.price && <li>{a.price.note}</li>}
+            {a.price && <li>{t("odds.priceNote", { note: a.price.note })}</li>}
           </ul>
         </>
       )}
