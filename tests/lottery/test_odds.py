@@ -73,6 +73,32 @@ def test_patterns_equal_brute_force_on_scaled_pools(era: Era) -> None:
         assert pattern_probability(small, k, s) == Fraction(counts[(k, s)], total), (k, s)
 
 
+@pytest.mark.parametrize("era", [e for e in ERAS if e.bonus_count and not e.bonus_from_numbers], ids=str)
+def test_bonus_law_at_full_size_by_enumerating_every_bonus_ticket(era: Era) -> None:
+    """Every star pair / chance number of the real pool against one drawn set: the bonus factor exactly."""
+    drawn = set(range(1, era.bonus_count + 1))
+    counts = Counter(
+        len(drawn & set(pick)) for pick in combinations(range(1, era.bonus_max + 1), era.bonus_count)
+    )
+    total = sum(counts.values())
+    for s in range(era.bonus_count + 1):
+        # The bonus factor is pattern_probability(k, s) / pattern_probability(k, any s) for any k.
+        main = sum(pattern_probability(era, 0, t) for t in range(era.bonus_count + 1))
+        assert pattern_probability(era, 0, s) / main == Fraction(counts[s], total)
+
+
+def test_complementary_ball_at_full_size_by_enumerating_every_ball_left() -> None:
+    """6/49: for each count k of my six among the six drawn, the complementary ball is one of the 43 left."""
+    era = next(e for e in ERAS if e.bonus_from_numbers)
+    mine = set(range(1, 7))
+    for k in range(7):
+        drawn = set(range(1, k + 1)) | set(range(43, 43 + 6 - k))  # k of mine, 6 - k of the others
+        left = set(range(1, 50)) - drawn
+        hits = sum(ball in mine for ball in left)
+        main = pattern_probability(era, k, 0) + pattern_probability(era, k, 1)
+        assert pattern_probability(era, k, 1) / main == Fraction(hits, len(left))
+
+
 @pytest.mark.parametrize("era", ERAS, ids=ERA_IDS)
 def test_patterns_equal_the_hypergeometric_formula_at_full_size(era: Era) -> None:
     n, big_n = era.numbers_count, era.numbers_max
