@@ -84,21 +84,23 @@ class RankValue:
 class StakeValue:
     """Expected return per euro: the ranks below the jackpot summed, the jackpot on its own."""
 
-    below_jackpot: float  # sum over ranks > 1 with a payout of p x mean payout / price
+    below_jackpot: float | None  # ranks > 1 with a payout: sum of p x mean / price (None: none paid)
     jackpot: float | None  # rank 1 alone (None when it was never paid in the window)
     ranks_without_payout: tuple[int, ...]  # ranks left out of the sums (never paid)
 
     @property
     def total(self) -> float | None:
-        """Both together (None when the jackpot was never paid)."""
-        return None if self.jackpot is None else self.below_jackpot + self.jackpot
+        """Both together (None when either was never paid)."""
+        if self.jackpot is None or self.below_jackpot is None:
+            return None
+        return self.below_jackpot + self.jackpot
 
 
 def stake_value(ranks: list[RankValue], price_cents: int) -> StakeValue:
     """The expected return per euro of one grid at ``price_cents`` from each rank's mean payout."""
     if price_cents <= 0:
         raise ValueError(f"price must be positive, got {price_cents} cents")
-    below = 0.0
+    below: float | None = None
     jackpot = None
     missing = []
     for rank in ranks:
@@ -108,5 +110,5 @@ def stake_value(ranks: list[RankValue], price_cents: int) -> StakeValue:
         elif rank.rank == 1:
             jackpot = value
         else:
-            below += value
+            below = value if below is None else below + value
     return StakeValue(below_jackpot=below, jackpot=jackpot, ranks_without_payout=tuple(missing))

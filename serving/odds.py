@@ -88,7 +88,9 @@ class AnyRankOut(BaseModel):
 class ValueOut(BaseModel):
     """Expected return per euro staked, from the mean payouts of the era."""
 
-    below_jackpot: float = Field(description="sum over ranks 2.. of p x mean payout / price")
+    below_jackpot: float | None = Field(
+        description="sum over ranks 2.. of p x mean payout / price; null if none of them was ever paid"
+    )
     jackpot: float | None = Field(description="rank 1 alone with its mean paid jackpot; null if never won")
     total: float | None
     ranks_without_payout: list[int]

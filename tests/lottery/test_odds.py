@@ -170,3 +170,7 @@ def test_stake_value_keeps_the_jackpot_apart_and_says_which_ranks_never_paid() -
     assert value.total == pytest.approx(value.below_jackpot + 1.0)
     with pytest.raises(ValueError, match="price"):
         stake_value(ranks, 0)
+    # An era with no paid draw yet: nothing to average, said as None rather than 0.
+    unpaid = stake_value([RankValue(1, Fraction(1, 10), None), RankValue(2, Fraction(1, 5), None)], 200)
+    assert (unpaid.below_jackpot, unpaid.jackpot, unpaid.total) == (None, None, None)
+    assert unpaid.ranks_without_payout == (1, 2)

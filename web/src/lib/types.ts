@@ -137,7 +137,7 @@ export interface OddsAnswer {
   ranks: OddsRank[];
   any_rank: { probability: number; probability_exact: string; one_in: number; one_in_rounded: number };
   value: {
-    below_jackpot: number;
+    below_jackpot: number | null;
     jackpot: number | null;
     total: number | null;
     ranks_without_payout: number[];
