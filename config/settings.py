@@ -158,6 +158,7 @@ class Settings(BaseSettings):
     cache_ttl_full_s: int = Field(default=30 * 60, ge=1, description="TTL of cached full stats.")
     cache_ttl_draws_s: int = Field(default=15 * 60, ge=1, description="TTL of cached draw lists.")
     cache_ttl_generation_s: int = Field(default=5 * 60, ge=1, description="TTL of generation results.")
+    cache_ttl_odds_s: int = Field(default=30 * 60, ge=1, description="TTL of cached odds-and-value answers.")
     cache_local_ttl_s: float = Field(
         default=5.0, ge=0, description="In-process cache in front of Redis (0 disables it)."
     )

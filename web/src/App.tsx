@@ -9,6 +9,7 @@ import { DrawsPage } from "./pages/DrawsPage";
 import { GeneratePage } from "./pages/GeneratePage";
 import { PerformancePage } from "./pages/PerformancePage";
 import { ReportPage } from "./pages/ReportPage";
+import { OddsPage } from "./pages/OddsPage";
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 60_000, retry: 1, refetchOnWindowFocus: false } },
@@ -27,6 +28,7 @@ export function App() {
                 <Route path="generer" element={<GeneratePage />} />
                 <Route path="performance" element={<PerformancePage />} />
                 <Route path="rapport" element={<ReportPage />} />
+                <Route path="odds" element={<OddsPage />} />
                 <Route path="*" element={<StatsPage />} />
               </Route>
             </Routes>
