@@ -187,7 +187,7 @@ class Settings(BaseSettings):
         default=1000, ge=0, description="Win rows listed per /check answer (totals are always complete)."
     )
     check_direct_max_cells: int = Field(
-        default=1_000_000,
+        default=2_000_000,
         ge=0,
         description="Checks of more tickets x draws than this go to Celery (202); smaller ones answer now.",
     )

@@ -14,6 +14,7 @@ before 2008 and its optional second draw are other games and are not checked. Pu
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from lottery.games import DrawKind, Era, Game, eras_of
-from lottery.prices import price_on
+from lottery.prices import PRICES, price_on
 from lottery.stats.models import StatsFilter
 
 NOTE = (
@@ -31,8 +32,11 @@ NOTE = (
     "payout and none is counted. Past draws do not make a ticket more or less likely to win the next one."
 )
 BONUS_NAME = {Game.EUROMILLIONS: "star", Game.LOTO: "chance number"}
-CHUNK_CELLS = 2_000_000  # tickets x draws per chunk: bounds the temporary arrays (~20 MB)
-_KEY_SHIFT = 22  # best win: payout << 22 | draw index (draw indices < 4M, payouts < 2**41 cents)
+CHUNK_CELLS = 1 << 18  # tickets x draws per chunk: the temporary arrays (~3.4 MB) stay in cache
+# Best win per ticket in one int64: payout << 25 | rank << 21 | draw index (payouts < 2**38 cents,
+# ranks < 16, draws < 2**21).
+_DRAW_BITS = 21
+_KEY_SHIFT = 25
 
 Loc = tuple[str | int, ...]
 Progress = Callable[[int, int], None]
@@ -113,6 +117,21 @@ def ball_masks(balls: np.ndarray, dtype: type[np.unsignedinteger[Any]]) -> np.nd
     return np.bitwise_or.reduce(shifted, axis=1) if balls.shape[1] else np.zeros(len(balls), dtype)
 
 
+def bonus_matches(anded: np.ndarray, balls: int, out: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """Bits set in each ``ticket AND draw`` bonus mask, into ``out`` (uint8).
+
+    A ticket holds at most 2 bonus balls in every era, so the count is ``x != 0`` plus
+    ``x & (x - 1) != 0`` (a second bit): a few SIMD passes, cheaper than numpy's uint16 popcount."""
+    if balls > 2:
+        return np.bitwise_count(anded, out=out)
+    np.not_equal(anded, 0, out=out.view(bool))
+    if balls == 2:
+        np.subtract(anded, 1, out=scratch)
+        np.bitwise_and(scratch, anded, out=scratch)
+        out += np.not_equal(scratch, 0).view(np.uint8)
+    return out
+
+
 def rank_table(era: Era) -> np.ndarray:
     """uint8 lookup: code ``k * (bonus_count + 1) + s`` -> FDJ's rank of that era (0: no prize)."""
     width = era.bonus_count + 1
@@ -150,6 +169,9 @@ def segments(history: DrawHistory) -> list[Segment]:
     eras = eras_of(history.game, DrawKind.MAIN)
     starts = np.array([np.datetime64(e.start, "D") for e in eras])
     bounds = [*np.searchsorted(history.dates, starts, "left").tolist(), history.size]
+    changes = np.array(
+        sorted({np.datetime64(p.start, "D") for p in PRICES if p.game == history.game}), "datetime64[D]"
+    )
     out = []
     for i, era in enumerate(eras):
         lo, hi = bounds[i], bounds[i + 1]
@@ -157,12 +179,14 @@ def segments(history: DrawHistory) -> list[Segment]:
             continue
         cost = unpriced = 0
         sources: set[str] = set()
-        for day in history.dates[lo:hi].astype(object):
-            price = price_on(history.game, day)
+        # The price only changes on the start of a price: one price_on per run of days between changes.
+        cuts = np.searchsorted(history.dates[lo:hi], changes, "left") + lo
+        for a, b in itertools.pairwise([lo, *(int(c) for c in cuts if lo < c < hi), hi]):
+            price = price_on(history.game, history.dates[a].astype(object))
             if price is None:
-                unpriced += 1
+                unpriced += b - a
             else:
-                cost += price.cents
+                cost += price.cents * (b - a)
                 sources.add(price.source)
         end = eras[i + 1].start if i + 1 < len(eras) else None
         out.append(Segment(era, end, lo, hi, rank_table(era), cost, unpriced, tuple(sorted(sources))))
@@ -173,7 +197,7 @@ def refused_by(game: Game, era: Era, ticket: Ticket) -> str | None:
     """Why ``era``'s rules do not admit ``ticket`` (None when they do)."""
     if bad := [n for n in ticket.numbers if n > era.numbers_max]:
         return f"number {bad[0]} outside 1..{era.numbers_max} under the rules of {era.start.isoformat()}"
-    if bad := [b for b in ticket.bonus if b > era.bonus_max]:
+    if bad := sorted((b for b in ticket.bonus if b > era.bonus_max), reverse=True):
         name = BONUS_NAME[game]
         return f"{name} {bad[0]} outside 1..{era.bonus_max} under the rules of {era.start.isoformat()}"
     return None
@@ -201,7 +225,7 @@ class TicketTotals:
     wins: np.ndarray
     unpaid: np.ndarray
     won: np.ndarray
-    best_key: np.ndarray  # payout << _KEY_SHIFT | draw index, -1 when no win
+    best_key: np.ndarray  # payout << _KEY_SHIFT | rank << _DRAW_BITS | draw index, -1 when no win
     by_rank: np.ndarray  # (T, S, R + 1) wins per era segment and rank
 
 
@@ -276,42 +300,56 @@ def check(
     seg_of_draw = np.zeros(n_d, dtype=np.int64)
     for j, seg in enumerate(segs):
         seg_of_draw[seg.lo : seg.hi] = j
+    tables = np.stack([s.table for s in segs]) if segs else np.zeros((0, 1), np.uint8)
+    winning = np.flatnonzero(tables.any(axis=0))
+    min_code = int(winning[0]) if len(winning) else 255  # codes below it win in no era: skipped early
     cells = len(segs) * n_ranks
     flat_pay = history.payouts.ravel()
     rows: list[WinRow] = []
-    step = max(1, chunk_cells // max(n_d, 1))
-    rank = np.empty((min(step, n_t), n_d), dtype=np.uint8)
+    step = max(1, min(chunk_cells // max(n_d, 1), n_t))
+    main_and = np.empty((step, n_d), dtype=np.uint64)
+    star_and = np.empty((step, n_d), dtype=np.uint16)
+    code = np.empty((step, n_d), dtype=np.uint8)
+    stars_hit = np.empty((step, n_d), dtype=np.uint8)
+    candidate = np.empty((step, n_d), dtype=bool)
+    scratch = np.empty((step, n_d), dtype=np.uint16)
     for a in range(0, n_t, step):
         b = min(a + step, n_t)
-        r = rank[: b - a]
-        numbers_hit = np.bitwise_count(t_main[a:b, None] & d_main[None, :])
-        stars_hit = np.bitwise_count(t_star[a:b, None] & d_star[None, :])
-        code = numbers_hit * np.uint8(width) + stars_hit
-        for j, seg in enumerate(segs):
-            r[:, seg.lo : seg.hi] = np.take(seg.table, code[:, seg.lo : seg.hi])
-            refused = ~admitted[a:b, j]
-            if refused.any():
-                r[refused, seg.lo : seg.hi] = 0
-        ti, di = np.nonzero(r)
-        wr = r[ti, di].astype(np.int64)
+        m = b - a
+        np.bitwise_and(t_main[a:b, None], d_main[None, :], out=main_and[:m])
+        np.bitwise_count(main_and[:m], out=code[:m])
+        np.bitwise_and(t_star[a:b, None], d_star[None, :], out=star_and[:m])
+        bonus_matches(star_and[:m], width - 1, out=stars_hit[:m], scratch=scratch[:m])
+        np.multiply(code[:m], np.uint8(width), out=code[:m])
+        np.add(code[:m], stars_hit[:m], out=code[:m])  # k * (bonus_count + 1) + s
+        np.greater_equal(code[:m], min_code, out=candidate[:m])
+        flat = np.flatnonzero(candidate[:m].ravel())  # 1-D nonzero: much faster than the 2-D one
+        li, di = np.divmod(flat, n_d)
+        hit = code[:m].ravel()[flat]
+        seg = seg_of_draw[di]
+        wr = tables[seg, hit].astype(np.int64)
+        keep = (wr > 0) & admitted[li + a, seg]
+        li, di, seg, wr = li[keep], di[keep], seg[keep], wr[keep]
         pay = flat_pay[di * n_ranks + wr]
-        ti += a
         paid = np.maximum(pay, 0)
-        totals.wins += np.bincount(ti, minlength=n_t)
-        totals.unpaid += np.bincount(ti, weights=pay < 0, minlength=n_t).astype(np.int64)
-        totals.won += np.rint(np.bincount(ti, weights=paid, minlength=n_t)).astype(np.int64)
-        slot = ti * cells + seg_of_draw[di] * n_ranks + wr
-        totals.by_rank += np.bincount(slot, minlength=n_t * cells).reshape(totals.by_rank.shape)
-        if len(ti):
-            key = (paid << _KEY_SHIFT) | di
-            starts = np.flatnonzero(np.r_[True, ti[1:] != ti[:-1]])
-            np.maximum.at(totals.best_key, ti[starts], np.maximum.reduceat(key, starts))
+        part = slice(a, b)
+        totals.wins[part] += np.bincount(li, minlength=m)
+        totals.unpaid[part] += np.bincount(li, weights=pay < 0, minlength=m).astype(np.int64)
+        totals.won[part] += np.rint(np.bincount(li, weights=paid, minlength=m)).astype(np.int64)
+        slot = li * cells + seg * n_ranks + wr
+        totals.by_rank[part] += np.bincount(slot, minlength=m * cells).reshape(m, len(segs), n_ranks)
+        if len(li):
+            key = (paid << _KEY_SHIFT) | (wr << _DRAW_BITS) | di
+            starts = np.flatnonzero(np.r_[True, li[1:] != li[:-1]])
+            totals.best_key[li[starts] + a] = np.maximum.reduceat(key, starts)
         room = max_rows - len(rows)
-        if room > 0 and len(ti):
+        if room > 0 and len(li):
             take = slice(0, room)
             rows.extend(
-                WinRow(int(t), int(d), int(k), int(p))
-                for t, d, k, p in zip(ti[take], di[take], wr[take], pay[take], strict=True)
+                WinRow(t + a, d, k, p)
+                for t, d, k, p in zip(
+                    li[take].tolist(), di[take].tolist(), wr[take].tolist(), pay[take].tolist(), strict=True
+                )
             )
         if progress is not None:
             progress(b, n_t)
@@ -324,12 +362,14 @@ def check(
         totals,
         rows,
         max_rows,
-        exact_draws(full_history or history, tickets),
+        exact_draws(full_history or history, t_main, t_star),
     )
 
 
-def exact_draws(history: DrawHistory, tickets: Sequence[Ticket]) -> dict[int, list[date]]:
-    """Ticket index -> the dates its exact combination (numbers and bonus) was drawn."""
+def exact_draws(
+    history: DrawHistory, main_masks: np.ndarray, bonus_masks: np.ndarray
+) -> dict[int, list[date]]:
+    """Ticket index -> the dates its exact combination (numbers and bonus masks) was drawn."""
     seen: dict[tuple[int, int], list[date]] = {}
     for m, s, d in zip(
         ball_masks(history.numbers, np.uint64).tolist(),
@@ -339,8 +379,7 @@ def exact_draws(history: DrawHistory, tickets: Sequence[Ticket]) -> dict[int, li
     ):
         seen.setdefault((m, s), []).append(d)
     out = {}
-    for i, t in enumerate(tickets):
-        key = (sum(1 << n for n in t.numbers), sum(1 << b for b in t.bonus))
+    for i, key in enumerate(zip(main_masks.tolist(), bonus_masks.tolist(), strict=True)):
         if key in seen:
             out[i] = seen[key]
     return out
@@ -357,44 +396,60 @@ def _era_json(s: Segment) -> dict[str, Any]:
 
 
 class _Reader:
-    """Turns an outcome's arrays into JSON pieces."""
+    """Turns an outcome's arrays into JSON pieces (labels and reasons computed once, not per ticket)."""
 
     def __init__(self, outcome: CheckOutcome) -> None:
         self.o = outcome
         h = outcome.history
         self.days = [d.isoformat() for d in h.dates.astype(object)]
-        self.seg_of_draw = np.zeros(h.size, dtype=np.int64)
+        self.seg_of_draw = [0] * h.size
         for j, s in enumerate(outcome.segments):
-            self.seg_of_draw[s.lo : s.hi] = j
+            self.seg_of_draw[s.lo : s.hi] = [j] * s.draws
+        self.labels = [[""] + [t.label for t in s.era.tiers] for s in outcome.segments]
+        # wins per pattern label, summed over the eras (the same label can be another rank in each)
+        names = sorted({label for per in self.labels for label in per if label})
+        onehot = np.zeros((*outcome.totals.by_rank.shape[1:], len(names)), np.int64)
+        for j, per in enumerate(self.labels):
+            for rank, label in enumerate(per):
+                if label:
+                    onehot[j, rank, names.index(label)] = 1
+        by_label = outcome.totals.by_rank.reshape(len(outcome.tickets), -1) @ onehot.reshape(-1, len(names))
+        self.patterns = [{names[k]: n for k, n in enumerate(row) if n} for row in by_label.tolist()]
+        self._playable: dict[tuple[tuple[bool, ...], int], tuple[list[dict[str, Any]], list[str]]] = {}
 
     def win(self, draw: int, rank: int, payout: int) -> dict[str, Any]:
-        tier = self.o.segments[int(self.seg_of_draw[draw])].era.tiers[rank - 1]
         return {
             "date": self.days[draw],
             "rank": rank,
-            "pattern": tier.label,
+            "pattern": self.labels[self.seg_of_draw[draw]][rank],
             "payout_cents": None if payout < 0 else payout,
         }
 
-    def best(self, i: int) -> dict[str, Any] | None:
-        key = int(self.o.totals.best_key[i])
+    def best(self, key: int) -> dict[str, Any] | None:
         if key < 0:
             return None
-        draw = key & ((1 << _KEY_SHIFT) - 1)
-        seg = self.o.segments[int(self.seg_of_draw[draw])]
-        t, h = self.o.tickets[i], self.o.history
-        k = len(set(t.numbers) & set(h.numbers[draw].tolist()))
-        s = len(set(t.bonus) & set(h.bonus[draw].tolist()))
-        rank = int(seg.table[k * (h.bonus.shape[1] + 1) + s])
-        return self.win(draw, rank, int(h.payouts[draw, rank]))
+        draw, rank = key & ((1 << _DRAW_BITS) - 1), (key >> _DRAW_BITS) & 15
+        return self.win(draw, rank, int(self.o.history.payouts[draw, rank]))
 
-    def by_pattern(self, i: int) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for j, seg in enumerate(self.o.segments):
-            for rank in np.flatnonzero(self.o.totals.by_rank[i, j]).tolist():
-                label = seg.era.tiers[rank - 1].label
-                out[label] = out.get(label, 0) + int(self.o.totals.by_rank[i, j, rank])
-        return out
+    def playable(self, admitted: tuple[bool, ...], ticket: Ticket) -> tuple[list[dict[str, Any]], list[str]]:
+        """The eras a ticket cannot play (with the reason) and the price sources of those it plays;
+        the same for every ticket with the same eras and the same largest bonus ball."""
+        key = (admitted, max(ticket.bonus))
+        if key not in self._playable:
+            segs = self.o.segments
+            refused = [
+                {
+                    "from": s.era.start.isoformat(),
+                    "until": s.end.isoformat() if s.end else None,
+                    "draws": s.draws,
+                    "reason": refused_by(self.o.game, s.era, ticket),
+                }
+                for s, ok in zip(segs, admitted, strict=True)
+                if not ok
+            ]
+            sources = sorted({src for s, ok in zip(segs, admitted, strict=True) if ok for src in s.sources})
+            self._playable[key] = (refused, sources)
+        return self._playable[key]
 
 
 def payload(outcome: CheckOutcome) -> dict[str, Any]:
@@ -404,40 +459,43 @@ def payload(outcome: CheckOutcome) -> dict[str, Any]:
     listed: dict[int, list[dict[str, Any]]] = {}
     for row in outcome.rows:
         listed.setdefault(row.ticket, []).append(read.win(row.draw, row.rank, row.payout))
+    columns = zip(
+        tot.played.tolist(),
+        tot.cost.tolist(),
+        tot.unpriced.tolist(),
+        tot.wins.tolist(),
+        tot.unpaid.tolist(),
+        tot.won.tolist(),
+        tot.best_key.tolist(),
+        outcome.admitted.tolist(),
+        strict=True,
+    )
     tickets = []
-    for i, t in enumerate(outcome.tickets):
-        admitted = outcome.admitted[i]
+    for i, (t, (played, cost, unpriced, wins_count, unpaid, won, best, admitted)) in enumerate(
+        zip(outcome.tickets, columns, strict=True)
+    ):
         wins = listed.get(i, [])
+        exact = outcome.exact.get(i, [])
+        refused, sources = read.playable(tuple(admitted), t)
         tickets.append(
             {
                 "index": i,
                 "numbers": sorted(t.numbers),
                 "bonus": sorted(t.bonus),
-                "draws_played": int(tot.played[i]),
-                "not_playable": [
-                    {
-                        "from": s.era.start.isoformat(),
-                        "until": s.end.isoformat() if s.end else None,
-                        "draws": s.draws,
-                        "reason": refused_by(outcome.game, s.era, t),
-                    }
-                    for j, s in enumerate(segs)
-                    if not admitted[j]
-                ],
-                "cost_cents": int(tot.cost[i]),
-                "unpriced_draws": int(tot.unpriced[i]),
-                "price_sources": sorted(
-                    {src for j, s in enumerate(segs) if admitted[j] for src in s.sources}
-                ),
-                "wins_count": int(tot.wins[i]),
-                "wins_by_pattern": read.by_pattern(i),
-                "wins_without_payout": int(tot.unpaid[i]),
-                "won_cents": int(tot.won[i]),
-                "net_cents": int(tot.won[i] - tot.cost[i]),
-                "best_win": read.best(i),
-                "exact_combination_drawn": [d.isoformat() for d in outcome.exact.get(i, [])],
+                "draws_played": played,
+                "not_playable": refused,
+                "cost_cents": cost,
+                "unpriced_draws": unpriced,
+                "price_sources": sources,
+                "wins_count": wins_count,
+                "wins_by_pattern": read.patterns[i],
+                "wins_without_payout": unpaid,
+                "won_cents": won,
+                "net_cents": won - cost,
+                "best_win": read.best(best),
+                "exact_combination_drawn": [d.isoformat() for d in exact],
                 "wins": wins,
-                "wins_truncated": len(wins) < int(tot.wins[i]),
+                "wins_truncated": len(wins) < wins_count,
             }
         )
     days = read.days
