@@ -1,9 +1,10 @@
 """Ticket checker: what a set of tickets would have won over a run of past draws, vectorised.
 
 Main numbers are ``uint64`` bit masks (bit n for ball n), bonus balls a ``uint16`` mask; the matches
-of every ticket against every draw are popcounts of the AND (``np.bitwise_count``), computed in chunks
-of tickets so memory stays bounded; the pattern (numbers matched, bonus matched) maps to FDJ's rank
-through a lookup table per era; payouts are gathered from the draw's own prize table by fancy indexing.
+of every ticket against every draw are popcounts of the AND (``np.bitwise_count``; for the bonus, whose
+AND holds at most 2 bits, two comparisons), computed in chunks of tickets so memory stays bounded and
+in cache; the pattern (numbers matched, bonus matched) maps to FDJ's rank through a lookup table per
+era; payouts are gathered from the draw's own prize table by fancy indexing.
 
 A ticket is played only on the draws whose era admits it (a star 12 was not playable before
 2016-09-27): those draws count as played, cost the ticket price of their day and may win; the others

@@ -10,6 +10,7 @@ import pytest
 from lottery.checker import (
     DrawHistory,
     Ticket,
+    bonus_matches,
     check,
     payload,
     rank_table,
@@ -217,3 +218,47 @@ def test_every_pattern_of_a_crafted_draw_pays_its_rank() -> None:
     out = payload(check(h, tickets))
     for t, rank in zip(out["tickets"], want, strict=True):
         assert [w["rank"] for w in t["wins"]] == ([rank] if rank else [])
+
+
+def test_bonus_matches_equal_a_popcount_for_up_to_two_bits() -> None:
+    values = np.array([v for v in range(1 << 13) if v.bit_count() <= 2], dtype=np.uint16)
+    out, scratch = np.empty(len(values), np.uint8), np.empty(len(values), np.uint16)
+    assert bonus_matches(values, 2, out, scratch).tolist() == np.bitwise_count(values).tolist()
+    ones = values[np.bitwise_count(values) <= 1]
+    out1 = np.empty(len(ones), np.uint8)
+    assert bonus_matches(ones, 1, out1, scratch[: len(ones)]).tolist() == np.bitwise_count(ones).tolist()
+
+
+def test_loto_ranks_of_both_eras_equal_the_reference() -> None:
+    """Loto 2008 ("4" whatever the chance number) and 2017 (4+1, 4+0) against a draw-by-draw count."""
+    draws = [
+        (date(2010, 1, 4), (1, 2, 3, 4, 5), (7,)),
+        (date(2018, 1, 3), (1, 2, 3, 4, 5), (7,)),
+        (date(2019, 6, 1), (10, 20, 30, 40, 49), (1,)),
+    ]
+    h = history(draws, Game.LOTO)
+    rng = np.random.default_rng(3)
+    tickets = [
+        Ticket((1, 2, 3, 4, 9), (8,)),
+        Ticket((1, 9, 10, 11, 12), (7,)),
+        Ticket((20, 21, 22, 23, 24), (1,)),
+    ]
+    tickets += [
+        Ticket(
+            tuple(int(x) for x in rng.choice(np.arange(1, 50), 5, replace=False)), (int(rng.integers(1, 11)),)
+        )
+        for _ in range(300)
+    ]
+    out = check(h, tickets, max_rows=10**6, chunk_cells=5)
+    got = {(r.ticket, r.draw): r.rank for r in out.rows}
+    want = {
+        (i, j): rank
+        for i, t in enumerate(tickets)
+        for j, (d, n, b) in enumerate(draws)
+        if (rank := slow_rank(Game.LOTO, d, n, b, t)) > 0
+    }
+    assert got == want
+    assert got[(0, 0)] == 3  # 4 numbers in 2010: rank 3 "4"
+    assert got[(0, 1)] == 4  # 4+0 in 2018: rank 4
+    assert got[(1, 0)] == 6  # 1 number and the chance: "0-1+1"
+    assert got[(2, 2)] == 9  # 0 numbers and the chance in 2019: rank 9
