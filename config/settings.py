@@ -213,6 +213,22 @@ class Settings(BaseSettings):
     api_max_grids: int = Field(
         default=10_000, ge=1, le=10_000, description="Most grids one generation request may ask for."
     )
+    api_max_check_tickets: int = Field(
+        default=10_000, ge=1, le=10_000, description="Most tickets one /check request may hold (422 beyond)."
+    )
+    api_max_check_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest /check request body (413 beyond): 10,000 tickets take about 450 kB.",
+    )
+    api_check_max_win_rows: int = Field(
+        default=1000, ge=0, description="Win rows listed per /check answer (totals are always complete)."
+    )
+    check_direct_max_cells: int = Field(
+        default=2_000_000,
+        ge=0,
+        description="Checks of more tickets x draws than this go to Celery (202); smaller ones answer now.",
+    )
     api_error_excerpt_chars: int = Field(
         default=120, ge=16, description="422 bodies echo at most this many characters of an input."
     )

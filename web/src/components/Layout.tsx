@@ -9,6 +9,7 @@ const LINKS = [
   { to: "/tirages", key: "nav.draws" },
   { to: "/generer", key: "nav.generate" },
   { to: "/odds", key: "nav.odds" },
+  { to: "/check", key: "nav.check" },
   { to: "/performance", key: "nav.performance" },
   { to: "/rapport", key: "nav.report" },
 ];
