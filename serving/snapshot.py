@@ -1,6 +1,8 @@
 """The serving snapshot: an immutable read-only DuckDB file the API reads, never the warehouse.
 
-It holds the draws, prize tiers, today's statistics payloads and the latest back-test of each game.
+It holds the draws, prize tiers, today's statistics payloads and the latest back-test of each game,
+and, for analysts, the per-number statistics of every day's snapshot (all history, last 50/100
+draws) and every back-test run.
 
 DuckDB allows one writing process or many readers, never both, so the API must not open the
 warehouse Dagster writes. After each pipeline run Dagster *publishes* a snapshot:
@@ -36,10 +38,14 @@ import duckdb
 
 from config.settings import Settings
 from lottery.games import Game
+from lottery.stats.models import StatsFilter
 from serving.cache import CacheKind, cache_key, ttl_for
+from warehouse.snapshots import LAST_N_SCOPES
 from warehouse.statistics import data_version
 
 MANIFEST = "manifest.json"
+# Scopes whose daily statistics the snapshot keeps for every day (``number_stats_history``).
+HISTORY_SCOPES = ("all", *(StatsFilter(last=n).scope for n in LAST_N_SCOPES))
 KEEP_OLD_SNAPSHOTS = 2
 LOCK = ".publish.lock"
 
@@ -182,6 +188,7 @@ def _publish(
               ON b.game = latest.game AND b.run_date = latest.d
             """
         )
+        _copy_history(con)
     finally:
         con.execute("DETACH serving")
     os.replace(tmp, serving_dir / name)
@@ -193,6 +200,27 @@ def _publish(
     os.replace(tmp_manifest, serving_dir / MANIFEST)
     _prune(serving_dir, keep=name)
     return manifest
+
+
+def _copy_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Statistics over time, for analysts (``analysis/``): every day's per-number figures of the
+    scopes that move from day to day (all history, the last N draws) with that day's draw count and
+    data version, and every back-test run. Read by nothing on the API's paths."""
+    con.execute(
+        """
+        CREATE TABLE serving.number_stats_history AS
+        SELECT n.*, s.draw_count, s.data_version FROM number_stats n
+        JOIN stats_snapshots s
+          ON s.game = n.game AND s.snapshot_date = n.snapshot_date AND s.scope = n.scope AND s.kind = 'full'
+        WHERE n.scope IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY n.game, n.scope, n.ball, n.number, n.snapshot_date
+        """,
+        [list(HISTORY_SCOPES)],
+    )
+    con.execute(
+        "CREATE TABLE serving.backtest_history AS SELECT * EXCLUDE (payload), payload::VARCHAR AS payload "
+        "FROM backtests ORDER BY game, run_date, strategy"
+    )
 
 
 def _prune(serving_dir: Path, keep: str) -> None:
