@@ -70,20 +70,16 @@ def number_stats(
     return frame
 
 
-def stats_history(
-    view: ServingView, game: Game | str, scope: str = "all", ball: str | None = None
-) -> pd.DataFrame:
-    """Every day's stored snapshot of a scope's per-number statistics, oldest day first.
+def stats_history(view: ServingView, game: Game | str, ball: str | None = None) -> pd.DataFrame:
+    """Every stored day's per-number statistics over all history, oldest day first.
 
-    ``scope`` is one of ``all``, ``last50``, ``last100`` (the scopes that move from day to day; any
-    other window as of a date is ``number_stats(view, game, date_to=...)``); ``ball`` ``number`` or
-    ``bonus`` (both by default). Columns: ``snapshot_date`` (datetime64), ``game``, ``scope``,
-    ``ball``, the columns of :func:`number_stats`, the snapshot's ``draw_count`` and
-    ``data_version``. Days come from the daily statistics asset and the ``*_stats_history`` backfill.
+    One row per day and ball: how the all-history figures moved as draws came in. ``ball``
+    ``number`` or ``bonus`` (both by default). Columns: ``snapshot_date`` (datetime64), ``game``,
+    ``scope`` (``all``), ``ball``, the columns of :func:`number_stats`, that day's ``draw_count`` and
+    ``data_version``. Days come from the daily statistics asset and the ``*_stats_history`` backfill
+    (then ``serving_snapshot``). Any other window as of a date: ``number_stats(view, game, date_to=...)``.
     """
     game = as_game(game)
-    if scope not in HISTORY_SCOPES:
-        raise ValueError(f"scope must be one of {', '.join(HISTORY_SCOPES)}, got {scope!r}")
     if ball not in (None, "number", "bonus"):
         raise ValueError(f"ball must be 'number' or 'bonus', got {ball!r}")
     if not has_table(view, "number_stats_history"):
@@ -91,7 +87,7 @@ def stats_history(
             f"snapshot {view.manifest.snapshot} was published before it kept statistics over time: "
             "materialise serving_snapshot again"
         )
-    where, params = "game = ? AND scope = ?", [game.value, scope]
+    where, params = "game = ? AND scope = ?", [game.value, HISTORY_SCOPES[0]]
     if ball is not None:
         where += " AND ball = ?"
         params.append(ball)

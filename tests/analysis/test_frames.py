@@ -204,8 +204,8 @@ def test_bad_input_is_refused_with_the_apis_errors(view: ServingView, tmp_path: 
         analysis.draws(view, "euromillions", date_from="2021-01-01", date_to="2020-01-01")
     with pytest.raises(TypeError, match="not both"):
         analysis.draws(view, "euromillions", StatsFilter(year=2025), last=3)
-    with pytest.raises(ValueError, match="scope must be one of"):
-        analysis.stats_history(view, "euromillions", scope="2025")
+    with pytest.raises(ValueError, match="ball must be"):
+        analysis.stats_history(view, "euromillions", ball="star")
     with pytest.raises(FileNotFoundError, match="materialise serving_snapshot"):
         analysis.open_snapshot(tmp_path)
 
@@ -245,13 +245,14 @@ def test_statistics_over_time_hold_every_stored_day(two_days: TwoDays) -> None:
             "SELECT snapshot_date, number, count, frequency, current_gap FROM number_stats "
             "WHERE game = 'euromillions' AND scope = 'all' AND ball = 'number' ORDER BY snapshot_date, number"
         ).fetchall()
-        last50_rows = con.execute(
-            "SELECT count(*) FROM number_stats WHERE game = 'euromillions' AND scope = 'last50'"
+        bonus_rows = con.execute(
+            "SELECT count(*) FROM number_stats "
+            "WHERE game = 'euromillions' AND scope = 'all' AND ball = 'bonus'"
         ).fetchall()[0][0]
     finally:
         con.close()
     with analysis.snapshot(two_days.serving_dir) as view:
-        history = analysis.stats_history(view, "euromillions", scope="all", ball="number")
+        history = analysis.stats_history(view, "euromillions", ball="number")
         assert str(history["snapshot_date"].dtype) == "datetime64[s]"
         assert [
             (d.date(), n, c, f, g)
@@ -267,7 +268,8 @@ def test_statistics_over_time_hold_every_stored_day(two_days: TwoDays) -> None:
         wide = history.pivot(index="snapshot_date", columns="number", values="count")
         assert wide.shape == (2, 50)
         assert (wide.sum(axis=1).to_numpy() == 5 * per_day.to_numpy()).all()
-        assert len(analysis.stats_history(view, "euromillions", scope="last50")) == last50_rows == 2 * 62
+        assert len(analysis.stats_history(view, "euromillions", ball="bonus")) == bonus_rows == 2 * 12
+        assert len(analysis.stats_history(view, "euromillions")) == 2 * 62
         runs = analysis.backtests(view, "euromillions", history=True)
         assert [(d.date(), t) for d, t in runs.groupby("run_date")["targets"].first().items()] == [
             (YESTERDAY, 5),
