@@ -17,7 +17,7 @@ from lottery.games import Game
 from lottery.stats.models import FullStats, StatsFilter
 from serving.cache import CacheKind
 from serving.queries import stats_payload
-from serving.snapshot import HISTORY_SCOPES, ServingView
+from serving.snapshot import ServingView
 
 NUMBER_COLUMNS = (
     "number",
@@ -71,13 +71,15 @@ def number_stats(
 
 
 def stats_history(view: ServingView, game: Game | str, ball: str | None = None) -> pd.DataFrame:
-    """Every stored day's per-number statistics over all history, oldest day first.
+    """The per-number statistics over all history as they stood each time the draws changed.
 
-    One row per day and ball: how the all-history figures moved as draws came in. ``ball``
-    ``number`` or ``bonus`` (both by default). Columns: ``snapshot_date`` (datetime64), ``game``,
-    ``scope`` (``all``), ``ball``, the columns of :func:`number_stats`, that day's ``draw_count`` and
-    ``data_version``. Days come from the daily statistics asset and the ``*_stats_history`` backfill
-    (then ``serving_snapshot``). Any other window as of a date: ``number_stats(view, game, date_to=...)``.
+    One set of rows per data version, dated by the first day a snapshot was stored with it (days
+    without a new draw repeat the day before exactly, and are left out: forward-fill to get every
+    day). Days come from the daily statistics asset and the ``*_stats_history`` backfill, once
+    ``serving_snapshot`` has published them. ``ball``: ``number`` or ``bonus`` (both by default).
+    Columns: ``snapshot_date`` (datetime64), ``game``, ``ball``, the columns of
+    :func:`number_stats`, that day's ``draw_count`` and ``data_version``. Any other window as of a
+    date: ``number_stats(view, game, date_to=...)``.
     """
     game = as_game(game)
     if ball not in (None, "number", "bonus"):
@@ -87,23 +89,23 @@ def stats_history(view: ServingView, game: Game | str, ball: str | None = None) 
             f"snapshot {view.manifest.snapshot} was published before it kept statistics over time: "
             "materialise serving_snapshot again"
         )
-    where, params = "game = ? AND scope = ?", [game.value, HISTORY_SCOPES[0]]
+    where, params = "n.game = ?", [game.value]
     if ball is not None:
-        where += " AND ball = ?"
+        where += " AND n.ball = ?"
         params.append(ball)
+    columns = ", ".join(f"n.{c}" for c in NUMBER_COLUMNS)
     with view.reading() as cur:
         frame = cur.execute(
             f"""
-            SELECT snapshot_date, game, scope, ball, {", ".join(NUMBER_COLUMNS)}, draw_count, data_version
-            FROM number_stats_history WHERE {where}
-            ORDER BY snapshot_date, ball DESC, number
+            SELECT n.snapshot_date, n.game, n.ball, {columns}, d.draw_count, d.data_version
+            FROM number_stats_history n
+            JOIN stats_history_days d ON d.game = n.game AND d.snapshot_date = n.snapshot_date
+            WHERE {where} ORDER BY n.snapshot_date, n.ball DESC, n.number
             """,
             params,
         ).df()
     frame["game"] = frame["game"].astype(GAME)
     frame["ball"] = frame["ball"].astype(BALL)
-    frame = frame.astype(
-        {**_INTEGERS, **_NULLABLE, "scope": "category", "draw_count": "int64", "data_version": "string"}
-    )
+    frame = frame.astype({**_INTEGERS, **_NULLABLE, "draw_count": "int64", "data_version": "string"})
     as_dates(frame, ["snapshot_date", "last_drawn"])
     return frame.reset_index(drop=True)

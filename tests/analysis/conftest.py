@@ -21,11 +21,13 @@ from warehouse.statistics import load_window
 
 TODAY = date.today()
 YESTERDAY = TODAY - timedelta(days=1)
+DAY_BEFORE = TODAY - timedelta(days=2)
 
 
 @dataclass(frozen=True)
 class TwoDays:
-    """The shipped data published with EuroMillions snapshots of yesterday (one draw fewer) and today."""
+    """The shipped data published with EuroMillions snapshots of the day before yesterday and yesterday
+    (one draw fewer: the same data version) and today."""
 
     warehouse: Path
     serving_dir: Path
@@ -34,8 +36,8 @@ class TwoDays:
 
 @pytest.fixture(scope="module")
 def two_days(published: Published, tmp_path_factory: pytest.TempPathFactory) -> TwoDays:
-    """Today's snapshot (every draw), then the latest EuroMillions draw removed and yesterday's
-    snapshot and a second, smaller back-test written before publishing."""
+    """Today's snapshot (every draw), then the latest EuroMillions draw removed and the snapshots of
+    the two days before and a second, smaller back-test written before publishing."""
     root = tmp_path_factory.mktemp("two_days")
     warehouse = root / "warehouse.duckdb"
     shutil.copy(published.warehouse, warehouse)
@@ -45,7 +47,8 @@ def two_days(published: Published, tmp_path_factory: pytest.TempPathFactory) -> 
     latest = "(SELECT max(draw_date) FROM draws WHERE game = ?)"
     for table in ("prize_tiers", "draws"):
         con.execute(f"DELETE FROM {table} WHERE game = ? AND draw_date = {latest}", [game, game])
-    write_snapshot(con, Game.EUROMILLIONS, YESTERDAY)
+    for day in (DAY_BEFORE, YESTERDAY):
+        write_snapshot(con, Game.EUROMILLIONS, day)
     draws = load_window(con, Game.EUROMILLIONS, StatsFilter())
     store_backtest(con, backtest(draws, BacktestConfig(draws=5, grids=1)), YESTERDAY)
     publish(con, root / "serving")

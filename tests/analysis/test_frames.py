@@ -19,7 +19,7 @@ from config.settings import Settings
 from lottery.games import Game, current_era
 from lottery.stats.models import InvalidFilterError, StatsFilter, UnknownGameError
 from serving.snapshot import ServingView, publish
-from tests.analysis.conftest import TODAY, YESTERDAY, TwoDays
+from tests.analysis.conftest import DAY_BEFORE, TODAY, YESTERDAY, TwoDays
 from tests.serving_fixtures import Published
 
 
@@ -237,39 +237,41 @@ def test_backtests_are_the_snapshots_latest_run(
     assert set(frame["significance_level"]) <= {"none", "nominal", "beyond_chance"}
 
 
-def test_statistics_over_time_hold_every_stored_day(two_days: TwoDays) -> None:
-    """Each day's snapshot as stored in the warehouse, with that day's draw count; every back-test run."""
+def test_statistics_over_time_hold_each_change_of_the_draws(two_days: TwoDays) -> None:
+    """One set per data version, dated by its first stored day, equal to the warehouse's rows; every
+    back-test run."""
     con = duckdb.connect(str(two_days.warehouse), read_only=True)
     try:
         expected = con.execute(
             "SELECT snapshot_date, number, count, frequency, current_gap FROM number_stats "
-            "WHERE game = 'euromillions' AND scope = 'all' AND ball = 'number' ORDER BY snapshot_date, number"
+            "WHERE game = 'euromillions' AND scope = 'all' AND ball = 'number' AND snapshot_date IN (?, ?) "
+            "ORDER BY snapshot_date, number",
+            [DAY_BEFORE, TODAY],
         ).fetchall()
-        bonus_rows = con.execute(
-            "SELECT count(*) FROM number_stats "
-            "WHERE game = 'euromillions' AND scope = 'all' AND ball = 'bonus'"
+        stored_days = con.execute(
+            "SELECT count(DISTINCT snapshot_date) FROM number_stats WHERE game = 'euromillions'"
         ).fetchall()[0][0]
     finally:
         con.close()
+    assert stored_days == 3
     with analysis.snapshot(two_days.serving_dir) as view:
         history = analysis.stats_history(view, "euromillions", ball="number")
         assert str(history["snapshot_date"].dtype) == "datetime64[s]"
-        assert [
-            (d.date(), n, c, f, g)
-            for d, n, c, f, g in history[
-                ["snapshot_date", "number", "count", "frequency", "current_gap"]
-            ].itertuples(index=False)
-        ] == expected
+        assert isinstance(history["ball"].dtype, pd.CategoricalDtype)
+        rows = history[["snapshot_date", "number", "count", "frequency", "current_gap"]]
+        assert [(d.date(), n, c, f, g) for d, n, c, f, g in rows.itertuples(index=False)] == expected
         per_day = history.groupby("snapshot_date")["draw_count"].first()
         assert {d.date(): n for d, n in per_day.items()} == {
-            YESTERDAY: two_days.draws_today - 1,
+            DAY_BEFORE: two_days.draws_today - 1,  # yesterday had the same draws: left out
             TODAY: two_days.draws_today,
         }
+        assert history.groupby("snapshot_date")["data_version"].nunique().eq(1).all()
         wide = history.pivot(index="snapshot_date", columns="number", values="count")
         assert wide.shape == (2, 50)
         assert (wide.sum(axis=1).to_numpy() == 5 * per_day.to_numpy()).all()
-        assert len(analysis.stats_history(view, "euromillions", ball="bonus")) == bonus_rows == 2 * 12
+        assert len(analysis.stats_history(view, "euromillions", ball="bonus")) == 2 * 12
         assert len(analysis.stats_history(view, "euromillions")) == 2 * 62
+        assert len(analysis.stats_history(view, "loto")) == 59  # today only
         runs = analysis.backtests(view, "euromillions", history=True)
         assert [(d.date(), t) for d, t in runs.groupby("run_date")["targets"].first().items()] == [
             (YESTERDAY, 5),
