@@ -1,4 +1,4 @@
-"""Per-number statistics of any window, and of every day's snapshot, as DataFrames.
+"""Per-number statistics of any window, and as they stood each time the draws changed, as DataFrames.
 
 The figures are the API's: :func:`window_stats` is ``serving.queries.stats_payload`` (the payload
 stored for this data version, else the statistics engine on the snapshot's draws), so a frame here
