@@ -12,14 +12,13 @@ import dagster as dg
 import duckdb
 
 from lottery.games import Game
-from warehouse.catalog import Preview, game_rows, preview, table_shape
+from warehouse.catalog import Preview, TableShape, describe_table, game_rows, preview, table_shape
 
 OWNERS = ["team:lotostats"]
 
 
-def column_schema(table: str) -> dg.TableSchema:
-    """A warehouse table's columns (DuckDB types, NOT NULL, single-column keys) and its primary key."""
-    shape = table_shape(table)
+def column_schema(shape: TableShape) -> dg.TableSchema:
+    """A table's columns (DuckDB types, NOT NULL, single-column keys) and its primary key."""
     return dg.TableSchema(
         columns=[
             dg.TableColumn(
@@ -37,7 +36,7 @@ def column_schema(table: str) -> dg.TableSchema:
 
 def table_definition_metadata(table: str) -> dict[str, object]:
     """Definition metadata of an asset that writes ``table``: its column schema and table name."""
-    return {"dagster/column_schema": column_schema(table), "dagster/table_name": table}
+    return {"dagster/column_schema": column_schema(table_shape(table)), "dagster/table_name": table}
 
 
 def table_value(rows: Preview) -> dg.MetadataValue:
@@ -53,8 +52,10 @@ def game_table_metadata(
     preview_sql: str,
     params: list[object] | None = None,
 ) -> dict[str, object]:
-    """Materialisation metadata: the game's rows in ``table`` and a bounded preview of what was written."""
+    """Materialisation metadata: the table's columns as the warehouse holds them, the game's rows in it,
+    and a bounded preview of what was written."""
     return {
+        "dagster/column_schema": column_schema(describe_table(con, table)),
         "dagster/row_count": game_rows(con, table, game),
         "preview": table_value(preview(con, preview_sql, params)),
     }

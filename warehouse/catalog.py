@@ -48,35 +48,33 @@ class Preview:
     rows: tuple[dict[str, Cell], ...]
 
 
+def describe_table(con: duckdb.DuckDBPyConnection, table: str) -> TableShape:
+    """A table's columns and primary key as the connected database holds them (KeyError if absent)."""
+    here = "database_name = current_database() AND schema_name = current_schema() AND table_name = ?"
+    if not con.execute(f"SELECT 1 FROM duckdb_tables() WHERE {here}", [table]).fetchall():
+        raise KeyError(table)
+    keys = con.execute(
+        f"SELECT constraint_column_names FROM duckdb_constraints() "
+        f"WHERE {here} AND constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchall()
+    key = tuple(keys[0][0]) if keys else ()
+    columns = tuple(
+        Column(name=name, type=type_, nullable=null == "YES", unique=key == (name,))
+        for name, type_, null, *_ in con.execute(f'DESCRIBE "{table}"').fetchall()
+    )
+    return TableShape(name=table, columns=columns, primary_key=key)
+
+
 @cache
-def _schema_catalog() -> dict[str, TableShape]:
+def table_shape(table: str) -> TableShape:
+    """A warehouse table as the schema (DDL and migrations) creates it, read from an in-memory DuckDB."""
     con = duckdb.connect(":memory:")
     try:
         ensure_schema(con)
-        keys = {
-            table: tuple(cols)
-            for table, cols in con.execute(
-                "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
-                "WHERE constraint_type = 'PRIMARY KEY'"
-            ).fetchall()
-        }
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        shapes = {}
-        for table in tables:
-            key = keys.get(table, ())
-            columns = tuple(
-                Column(name=name, type=type_, nullable=null == "YES", unique=key == (name,))
-                for name, type_, null, *_ in con.execute(f'DESCRIBE "{table}"').fetchall()
-            )
-            shapes[table] = TableShape(name=table, columns=columns, primary_key=key)
-        return shapes
+        return describe_table(con, table)
     finally:
         con.close()
-
-
-def table_shape(table: str) -> TableShape:
-    """The columns of a warehouse table as the schema creates it (KeyError for an unknown table)."""
-    return _schema_catalog()[table]
 
 
 def game_rows(con: duckdb.DuckDBPyConnection, table: str, game: Game) -> int:
