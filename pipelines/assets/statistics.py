@@ -82,7 +82,8 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
         description=(
             f"Today's {game.value} statistics (quick and full) for all history, every year and year+month "
             "that has draws, and the last 50/100 draws: `stats_snapshots` (JSON payloads, as the API serves "
-            "them) and `number_stats` (one row per ball). Earlier days are kept."
+            "them) and `number_stats` (one row per ball; its columns, this game's row count and the most and "
+            "least drawn numbers are shown here). Earlier days are kept."
         ),
     )
     def _statistics(warehouse: Warehouse) -> dg.MaterializeResult:
