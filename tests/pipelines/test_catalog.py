@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import duckdb
 
+from config.settings import Settings
 from lottery.games import Game
 from pipelines.assets.backtest import build_backtest_asset
 from pipelines.assets.ingest import build_ingest_asset
@@ -17,7 +18,7 @@ from pipelines.assets.statistics import build_statistics_asset
 from pipelines.catalog import OWNERS
 from pipelines.checks import build_ingest_checks
 from pipelines.definitions import build_definitions
-from pipelines.freshness import build_freshness_checks
+from pipelines.freshness import build_freshness_checks, build_freshness_sensor
 from pipelines.resources import Clock, FdjSource, RedisCache, ServingStore, Warehouse
 from tests.serving_fixtures import SHIPPED
 
@@ -217,3 +218,15 @@ def test_freshness_sensor_asks_only_for_checks_that_can_have_changed(
         assert checks[("euromillions_statistics", "statistics_fresh")].passed
         after = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
     assert isinstance(after, dg.SkipReason), after
+
+
+def test_freshness_sensor_runs_only_where_automation_is_enabled() -> None:
+    """Like every schedule and sensor: STOPPED by default, RUNNING with AUTOMATION_ENABLED."""
+    checks = [c for game in Game for c in build_freshness_checks(game)]
+    off = build_freshness_sensor(checks, Settings())
+    on = build_freshness_sensor(checks, Settings(automation_enabled=True))
+    assert (off.default_status, on.default_status) == (
+        dg.DefaultSensorStatus.STOPPED,
+        dg.DefaultSensorStatus.RUNNING,
+    )
+    assert on.minimum_interval_seconds == 600
