@@ -1,4 +1,4 @@
-"""Celery tasks: advanced grid generation with live progress."""
+"""Celery tasks: advanced grid generation and large ticket checks, with live progress."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from celery import Task, shared_task
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 
 from config.settings import Settings, get_settings
+from lottery.checker import Ticket, answer, check
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
 from lottery.strategies import Strategy, generate, inputs_from_draws
@@ -145,3 +146,61 @@ def generate_grids(
         "note": "Lotteries are random: no strategy changes the odds of a grid; these weightings only "
         "reflect past draws.",
     }
+
+
+@shared_task(bind=True, name="lotostats.check_tickets", base=GenerationTask)
+def check_tickets(
+    self: Task, game: str, tickets: list[list[list[int]]], window: dict[str, Any], max_rows: int
+) -> dict[str, Any]:
+    """Check tickets the API validated against the window's draws, reporting progress per chunk.
+
+    Same job-record protocol as :func:`generate_grids`: claimed first, heartbeats with progress
+    (tickets done / tickets), failure written once."""
+    ctx = context()
+    task_id = self.request.id
+    token = uuid.uuid4().hex
+    claim = ctx.jobs.claim(task_id, token, ctx.deadlines)
+    if claim != "claimed":
+        log.warning("check %s not run: job record is %s", task_id, claim)
+        raise Ignore()
+    self.request.job_claim = token
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
+        if beat != "ok":
+            raise JobAbandonedError(beat)
+
+    try:
+        view = ctx.reader.current()
+        if view is None:
+            raise GenerationError("no serving snapshot is published yet: run the pipeline")
+        filters = StatsFilter.model_validate(window)
+        history = queries.check_history(view, Game(game))
+        draws = history.window(filters)
+        if draws.size == 0:
+            raise GenerationError(f"no {game} draws match {filters.public() or 'the window'} any more")
+        outcome = check(
+            draws,
+            [Ticket(tuple(n), tuple(b)) for n, b in tickets],
+            full_history=history,
+            max_rows=max_rows,
+            progress=progress,
+        )
+        return answer(outcome, filters.public(), view.manifest.version(Game(game)), started)
+    except JobAbandonedError as exc:
+        log.warning("check %s stopped: job record is %s", task_id, exc)
+        raise Ignore() from None
+    except (GenerationError, StatsError, ValueError) as exc:
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, str(exc))
+        raise GenerationError(str(exc)) from None
+    except SoftTimeLimitExceeded:
+        message = f"check stopped at its time limit ({ctx.settings.task_time_limit_s} s)"
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, message)
+        raise GenerationError(message) from None
+    except Exception:
+        log.exception("check %s failed", task_id)
+        ctx.jobs.finish(
+            task_id, token, "FAILURE", ctx.deadlines, "internal error during the check (see the worker's log)"
+        )
+        raise

@@ -12,6 +12,7 @@ from pipelines.assets.report import weekly_report
 from pipelines.assets.serving import cache_warm, serving_snapshot
 from pipelines.assets.statistics import build_statistics_asset
 from pipelines.checks import build_ingest_checks
+from pipelines.download import DOWNLOAD_JOBS
 from pipelines.freshness import build_freshness_checks, build_freshness_sensor
 from pipelines.resources import Clock, FdjSource, RedisCache, ReportsStore, ServingStore, Warehouse
 from pipelines.schedules import (
@@ -37,7 +38,13 @@ def build_definitions() -> dg.Definitions:
             cache_warm,
             weekly_report,
         ],
-        jobs=[daily_statistics_job, cache_cleanup_job, inbox_ingest_job, weekly_report_job],
+        jobs=[
+            daily_statistics_job,
+            cache_cleanup_job,
+            inbox_ingest_job,
+            weekly_report_job,
+            *DOWNLOAD_JOBS.values(),
+        ],
         schedules=schedules,
         sensors=[*sensors, build_freshness_sensor(freshness_checks, settings)],
         asset_checks=[*(check for game in Game for check in build_ingest_checks(game)), *freshness_checks],

@@ -49,6 +49,7 @@ class CacheKind(StrEnum):
     FULL = "full"
     DRAWS = "draws"
     GENERATION = "generation"
+    ODDS = "odds"
 
 
 class CacheStatus(StrEnum):
@@ -84,6 +85,7 @@ def ttl_for(settings: Settings, kind: CacheKind) -> int:
         CacheKind.FULL: settings.cache_ttl_full_s,
         CacheKind.DRAWS: settings.cache_ttl_draws_s,
         CacheKind.GENERATION: settings.cache_ttl_generation_s,
+        CacheKind.ODDS: settings.cache_ttl_odds_s,
     }[kind]
 
 

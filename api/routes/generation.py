@@ -173,8 +173,9 @@ def _not_found(game: Game, task_id: str) -> NotFoundError:
     return NotFoundError("task_id", f"no {game.value} generation {shown!r}: never issued here, or expired")
 
 
-def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
-    """The job record decides; the result backend only settles it and holds the grids.
+def task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
+    """A job's state (generation or check; 404 unknown): the job record decides, the result backend
+    only settles it and holds the result.
 
     States never go backwards: the record moves PENDING < STARTED < PROGRESS < SUCCESS | FAILURE,
     terminal states are written once, and SUCCESS is written only after the result is stored.
@@ -209,6 +210,6 @@ async def task_status(
 ) -> TaskStatus:
     """PENDING, STARTED, PROGRESS (with done/total), SUCCESS (with the grids) or FAILURE (with a reason)."""
     try:
-        return await run_in_threadpool(_status, state, game, task_id)
+        return await run_in_threadpool(task_state, state, game, task_id)
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc

@@ -8,6 +8,8 @@ const LINKS = [
   { to: "/", key: "nav.stats", end: true },
   { to: "/tirages", key: "nav.draws" },
   { to: "/generer", key: "nav.generate" },
+  { to: "/odds", key: "nav.odds" },
+  { to: "/check", key: "nav.check" },
   { to: "/performance", key: "nav.performance" },
   { to: "/rapport", key: "nav.report" },
 ];
