@@ -1,10 +1,12 @@
-"""Celery tasks: advanced grid generation with live progress."""
+"""Celery tasks: advanced grid generation and wheels, with live progress."""
 
 from __future__ import annotations
 
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -14,8 +16,11 @@ from celery.exceptions import Ignore, SoftTimeLimitExceeded
 
 from config.settings import Settings, get_settings
 from lottery.games import Game
+from lottery.prices import price_on
 from lottery.stats.models import StatsError, StatsFilter
 from lottery.strategies import Strategy, generate, inputs_from_draws
+from lottery.wheel_answer import wheel_answer
+from lottery.wheels import WheelError, WheelRequestError, build_wheel, check_wheel, estimate_seconds
 from serving import queries
 from serving.jobs import JobDeadlines, JobStore, record_generation
 from serving.snapshot import SnapshotReader
@@ -57,6 +62,34 @@ class GenerationTask(Task):
         ctx.jobs.finish(task_id, getattr(self.request, "job_claim", ""), "SUCCESS", ctx.deadlines)
 
 
+def claim_job(task: Task) -> tuple[WorkerContext, str, str]:
+    """Claim the job record of ``task`` before running it, or drop the message (``Ignore``): a
+    message delivered again (or twice) for a job that is finished, overdue or held by a live worker
+    does nothing and stores nothing. Returns the context, the task id and the claim's token."""
+    ctx = context()
+    task_id = task.request.id
+    token = uuid.uuid4().hex
+    claim = ctx.jobs.claim(task_id, token, ctx.deadlines)
+    if claim != "claimed":
+        log.warning("job %s not run: job record is %s", task_id, claim)
+        raise Ignore()
+    task.request.job_claim = token
+    return ctx, task_id, token
+
+
+def heartbeat(ctx: WorkerContext, task_id: str, token: str) -> Callable[[int, int], None]:
+    """The progress callback of a claimed job: reports ``done/total`` into its record, and raises
+    :class:`JobAbandonedError` when the record says stop. The last call (done == total) precedes
+    the result."""
+
+    def progress(done: int, total: int) -> None:
+        beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
+        if beat != "ok":
+            raise JobAbandonedError(beat)
+
+    return progress
+
+
 @shared_task(bind=True, name="lotostats.generate_grids", base=GenerationTask)
 def generate_grids(
     self: Task,
@@ -70,17 +103,9 @@ def generate_grids(
 ) -> dict[str, Any]:
     """Generate ``count`` grids with ``strategy`` from the statistics of ``window``; report progress.
 
-    The job record is claimed first: a message delivered again (or twice) for a job that is finished,
-    overdue or held by a live worker does nothing and stores nothing (``Ignore``).
+    The job record is claimed first (:func:`claim_job`).
     """
-    ctx = context()
-    task_id = self.request.id
-    token = uuid.uuid4().hex
-    claim = ctx.jobs.claim(task_id, token, ctx.deadlines)
-    if claim != "claimed":
-        log.warning("generation %s not run: job record is %s", task_id, claim)
-        raise Ignore()
-    self.request.job_claim = token
+    ctx, task_id, token = claim_job(self)
     started = time.perf_counter()
 
     def finish_failed(message: str) -> None:
@@ -93,11 +118,6 @@ def generate_grids(
         filters = StatsFilter.model_validate(window or {})
         draws = queries.window_draws(view, Game(game), filters)
 
-        def progress(done: int, total: int) -> None:  # last call (done == total) precedes the result
-            beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
-            if beat != "ok":
-                raise JobAbandonedError(beat)
-
         result = generate(
             Strategy(strategy),
             inputs_from_draws(draws),
@@ -105,7 +125,7 @@ def generate_grids(
             seed=seed,
             exclude=exclude or (),
             exclude_bonus=exclude_bonus or (),
-            progress=progress,
+            progress=heartbeat(ctx, task_id, token),
         )
     except JobAbandonedError as exc:
         log.warning("generation %s stopped: job record is %s", task_id, exc)
@@ -145,3 +165,39 @@ def generate_grids(
         "note": "Lotteries are random: no strategy changes the odds of a grid; these weightings only "
         "reflect past draws.",
     }
+
+
+@shared_task(bind=True, name="lotostats.build_wheel", base=GenerationTask)
+def build_wheel_task(
+    self: Task,
+    game: str,
+    numbers: list[int],
+    bonus: list[int],
+    match: int,
+    if_drawn: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Build and exhaustively verify a wheel (``lottery.wheels``), reporting progress; the answer
+    is the one ``POST /api/{game}/wheel`` gives inline."""
+    ctx, task_id, token = claim_job(self)
+    started = time.perf_counter()
+    try:
+        spec = check_wheel(Game(game), numbers, match, if_drawn, bonus)
+        wheel = build_wheel(spec, seed, progress=heartbeat(ctx, task_id, token))
+    except JobAbandonedError as exc:
+        log.warning("wheel %s stopped: job record is %s", task_id, exc)
+        raise Ignore() from None
+    except (WheelRequestError, WheelError) as exc:
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, str(exc))
+        raise GenerationError(str(exc)) from None
+    except SoftTimeLimitExceeded:
+        message = f"wheel search stopped at its time limit ({ctx.settings.task_time_limit_s} s)"
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, message)
+        raise GenerationError(message) from None
+    except Exception:
+        log.exception("wheel %s failed", task_id)
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, "internal error in the wheel search")
+        raise
+    return wheel_answer(
+        wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
+    )
