@@ -193,7 +193,9 @@ def check_wheel(
     b, top_b = era.bonus_count, era.bonus_max
     bad = [x for x in bonus if not 1 <= x <= top_b]
     if bad:
-        raise WheelRequestError("bonus", f"bonus ball {bad[0]} is not a bonus ball of {game.value} (1..{top_b})")
+        raise WheelRequestError(
+            "bonus", f"bonus ball {bad[0]} is not a bonus ball of {game.value} (1..{top_b})"
+        )
     if len(set(bonus)) != len(bonus):
         raise WheelRequestError("bonus", "a bonus ball is given twice")
     if bonus and len(bonus) < b:
@@ -277,14 +279,14 @@ def drawn_among_mine(era: Era, n: int, j: int) -> Fraction:
 
 def p_condition(spec: WheelSpec) -> Fraction:
     """Exact P(at least m of the drawn main numbers are among the player's n), one draw."""
-    return sum(
-        (drawn_among_mine(spec.era, spec.n, j) for j in range(spec.if_drawn, spec.k + 1)), Fraction(0)
-    )
+    return sum((drawn_among_mine(spec.era, spec.n, j) for j in range(spec.if_drawn, spec.k + 1)), Fraction(0))
 
 
 def p_ticket_at_least(era: Era, t: int) -> Fraction:
     """Exact P(one ticket matches at least t main numbers): the same for every ticket."""
-    return sum((drawn_among_mine(era, era.numbers_count, j) for j in range(t, era.numbers_count + 1)), Fraction(0))
+    return sum(
+        (drawn_among_mine(era, era.numbers_count, j) for j in range(t, era.numbers_count + 1)), Fraction(0)
+    )
 
 
 def p_wheel_at_least(spec: WheelSpec, tickets: Sequence[Sequence[int]]) -> Fraction:
@@ -311,9 +313,13 @@ def p_wheel_at_least(spec: WheelSpec, tickets: Sequence[Sequence[int]]) -> Fract
 def subset_masks(n: int, size: int) -> np.ndarray:
     """Every ``size``-subset of range(n) as a uint32 mask, in lexicographic order."""
     weights = np.left_shift(np.uint32(1), np.arange(n, dtype=np.uint32))
-    combos = np.fromiter(
-        (i for c in combinations(range(n), size) for i in c), dtype=np.intp, count=comb(n, size) * size
-    ).reshape(-1, size) if size else np.zeros((1, 0), dtype=np.intp)
+    combos = (
+        np.fromiter(
+            (i for c in combinations(range(n), size) for i in c), dtype=np.intp, count=comb(n, size) * size
+        ).reshape(-1, size)
+        if size
+        else np.zeros((1, 0), dtype=np.intp)
+    )
     return np.bitwise_or.reduce(weights[combos], axis=1) if size else np.zeros(1, dtype=np.uint32)
 
 
@@ -346,7 +352,9 @@ def verify(n: int, k: int, t: int, m: int, tickets: np.ndarray) -> Verification:
     covered = _covered(subsets, np.asarray(tickets, dtype=np.uint32), t)
     missing = np.flatnonzero(~covered)
     first = tuple(i for i in range(n) if int(subsets[missing[0]]) >> i & 1) if len(missing) else None
-    return Verification(ok=not len(missing), checked=len(subsets), uncovered=len(missing), first_uncovered=first)
+    return Verification(
+        ok=not len(missing), checked=len(subsets), uncovered=len(missing), first_uncovered=first
+    )
 
 
 # ---------------------------------------------------------------------------------------------
