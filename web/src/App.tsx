@@ -9,6 +9,7 @@ import { DrawsPage } from "./pages/DrawsPage";
 import { GeneratePage } from "./pages/GeneratePage";
 import { PerformancePage } from "./pages/PerformancePage";
 import { ReportPage } from "./pages/ReportPage";
+import { WheelPage } from "./pages/WheelPage";
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 60_000, retry: 1, refetchOnWindowFocus: false } },
@@ -27,6 +28,7 @@ export function App() {
                 <Route path="generer" element={<GeneratePage />} />
                 <Route path="performance" element={<PerformancePage />} />
                 <Route path="rapport" element={<ReportPage />} />
+                <Route path="wheel" element={<WheelPage />} />
                 <Route path="*" element={<StatsPage />} />
               </Route>
             </Routes>
