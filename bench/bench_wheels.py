@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
         spec = check_wheel(Game.EUROMILLIONS, list(range(1, n + 1)), t, m)
         wheels: list[Wheel] = []
         search_s = median_s(
-            lambda spec=spec, wheels=wheels: wheels.append(build_wheel(spec, args.seed)), args.repeat, warmup=False
+            lambda spec=spec, wheels=wheels: wheels.append(build_wheel(spec, args.seed)),
+            args.repeat,
+            warmup=False,
         )
         wheel = wheels[-1]
         masks = masks_of(wheel)

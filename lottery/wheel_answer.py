@@ -78,6 +78,7 @@ def wheel_answer(
         "lower_bound": {
             "value": wheel.lower_bound.value,
             "name": wheel.lower_bound.name,
+            "kind": wheel.lower_bound.kind,
             "design": f"n={n}, k={spec.k}, t={t}, m={m}",
             "tickets": wheel.lower_bound.value * len(choices),
         },

@@ -119,6 +119,7 @@ class LowerBound:
 
     value: int
     name: str
+    kind: str  # schonheim | counting | union
 
 
 @dataclass(frozen=True)
@@ -239,13 +240,15 @@ def tickets_hit(n: int, k: int, m: int, t: int) -> int:
 def lower_bound(n: int, k: int, t: int, m: int) -> LowerBound:
     """A proven lower bound on the tickets of a wheel "t if m" on n numbers with k-number tickets."""
     if m == t:
-        return LowerBound(schonheim(n, k, t), "Schönheim bound of the covering number C(n,k,t)")
+        return LowerBound(schonheim(n, k, t), "Schönheim bound of the covering number C(n,k,t)", "schonheim")
     counting = -(-comb(n, m) // tickets_hit(n, k, m, t))
     if t == 1:
         union = -(-(n - m + 1) // k)
         if union > counting:
-            return LowerBound(union, "union bound (tickets leave out at most m-1 of your numbers)")
-    return LowerBound(counting, "counting bound ceil(C(n,m) / m-subsets one ticket meets in >= t)")
+            return LowerBound(union, "union bound (tickets leave out at most m-1 of your numbers)", "union")
+    return LowerBound(
+        counting, "counting bound ceil(C(n,m) / m-subsets one ticket meets in >= t)", "counting"
+    )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ const RESULT: WheelResult = {
   cost: { cents: 750, price_cents: 250, source: "https://example.org/prix", price_since: "2014-02-04" },
   verified: true,
   subsets_checked: 126,
-  lower_bound: { value: 3, name: "counting bound", tickets: 3 },
+  lower_bound: { value: 3, name: "counting bound", kind: "counting", tickets: 3 },
   full_wheel: 126,
   p_condition: chance(1, 400),
   odds: {
@@ -54,6 +54,7 @@ describe("WheelPage", () => {
     expect(screen.getAllByTestId("ticket")).toHaveLength(3);
     expect(screen.getByTestId("cost")).toHaveTextContent("7,50");
     expect(screen.getByTestId("bound")).toHaveTextContent("3 grilles trouvées ; au moins 3 nécessaires ; système complet : 126");
+    expect(screen.getByTestId("bound")).toHaveTextContent("borne de comptage");
     expect(screen.getByTestId("p-condition")).toHaveTextContent("1 sur 400");
     expect(screen.getByTestId("reminder")).toHaveTextContent("le rendement par euro est le même");
   });

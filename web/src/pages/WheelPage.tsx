@@ -25,7 +25,7 @@ export interface WheelResult {
   cost: { cents: number; price_cents: number; source: string; price_since: string } | null;
   verified: boolean;
   subsets_checked: number;
-  lower_bound: { value: number; name: string; tickets: number };
+  lower_bound: { value: number; name: string; kind: string; tickets: number };
   full_wheel: number;
   p_condition: Chance;
   odds: {
@@ -204,7 +204,7 @@ export function WheelPage() {
             <dt>{t("wheel.bound")}</dt>
             <dd data-testid="bound">
               {t("wheel.boundVsFound", { found: result.count, bound: result.lower_bound.tickets, full: fmtInt(result.full_wheel, lang) })}{" "}
-              <span className="muted small">({result.lower_bound.name})</span>
+              <span className="muted small">({t(`wheel.boundName.${result.lower_bound.kind}`)})</span>
             </dd>
             <dt>{t("wheel.condition", { m: result.guarantee.if_drawn, n: result.numbers.length })}</dt>
             <dd data-testid="p-condition">{t("wheel.oneIn", { n: fmtNum(result.p_condition.one_in, lang, 1) })}</dd>
