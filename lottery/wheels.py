@@ -15,10 +15,12 @@ iteration budget, never the clock):
    up to :data:`GREEDY_CANDIDATES` tickets that cover it, add the one covering most uncovered
    m-subsets.
 3. Local search (remove a ticket, repair): drop the ticket whose loss uncovers fewest m-subsets,
-   then repair with simulated annealing: pick a random uncovered m-subset, evaluate every one-number
-   swap that makes some ticket cover it (at most :data:`MOVE_CANDIDATES` of them at once), apply
-   the best, accept a worse one with probability ``exp(-delta / T)``. When nothing is uncovered
-   the smaller wheel is kept and the next ticket goes; the search stops after its step budget.
+   then repair with simulated annealing at a fixed temperature (the neighbourhood of Nurmela and
+   Östergård's covering-design search): pick a random uncovered m-subset and a random one-number
+   swap that makes some ticket cover it; keep it when it uncovers no more m-subsets than it
+   covers, else with probability ``exp(-delta / T)``. When nothing is uncovered the smaller wheel
+   is kept and the next ticket goes; the search stops after its step budget
+   (:func:`search_steps`) or at the lower bound.
 4. Verification: the wheel returned is checked against EVERY m-subset of the player's numbers
    (:func:`verify`), independently of the search's own counters; an unverified wheel is never
    returned (:class:`WheelError`).
@@ -53,15 +55,15 @@ from lottery.games import Era, Game, current_era
 MAX_NUMBERS = 20
 MAX_TICKETS = 2_000  # tickets of a wheel (after crossing with bonus choices)
 GREEDY_CANDIDATES = 192  # tickets scored per greedy step
-MOVE_CANDIDATES = 96  # swaps scored per local-search step
-SEARCH_CELLS = 120_000_000  # popcount cells the local search may spend (sets its step budget)
-MIN_STEPS, MAX_STEPS = 300, 2_000
-TEMPERATURE = 0.6
+SEARCH_CELLS = 100_000_000  # popcount cells the local search may spend (sets its step budget)
+MIN_STEPS, MAX_STEPS = 1_000, 20_000
+STEPS_PER_BOUND_TICKET = 100
+TEMPERATURE = 0.25
 VERIFY_CHUNK_CELLS = 4_000_000
 # Speed of the search on the reference machine (2 shared cores), from bench.bench_wheels: per-step
 # overhead of numpy calls, and popcount cells per second. Only used to decide inline vs queued.
-STEP_S = 2.5e-4
-CELLS_PER_S = 5e8
+STEP_S = 1.5e-4
+CELLS_PER_S = 2.5e8
 
 Progress = Callable[[int, int], None]
 
@@ -365,9 +367,11 @@ def verify(n: int, k: int, t: int, m: int, tickets: np.ndarray) -> Verification:
 
 
 def search_steps(spec: WheelSpec) -> int:
-    """Local-search steps for a design: a fixed budget of popcount cells, within bounds."""
-    cells_per_step = MOVE_CANDIDATES * 2 * spec.subsets
-    return max(MIN_STEPS, min(MAX_STEPS, SEARCH_CELLS // cells_per_step))
+    """Local-search steps for a design: :data:`STEPS_PER_BOUND_TICKET` per ticket of the lower
+    bound (bigger wheels need more), within bounds and a budget of popcount cells."""
+    bound = lower_bound(spec.n, spec.k, spec.match, spec.if_drawn).value
+    wanted = max(MIN_STEPS, min(MAX_STEPS, STEPS_PER_BOUND_TICKET * bound))
+    return max(1, min(wanted, SEARCH_CELLS // (2 * spec.subsets)))
 
 
 def estimate_seconds(spec: WheelSpec) -> float:
@@ -380,7 +384,7 @@ def estimate_seconds(spec: WheelSpec) -> float:
     u = spec.subsets
     bound = lower_bound(spec.n, spec.k, spec.match, spec.if_drawn).value
     greedy_steps, local_steps = 2 * bound, search_steps(spec)
-    cells = greedy_steps * GREEDY_CANDIDATES * u / 2 + local_steps * MOVE_CANDIDATES * 2 * u
+    cells = greedy_steps * GREEDY_CANDIDATES * u / 2 + local_steps * 2 * u
     return (greedy_steps + local_steps) * STEP_S + cells / CELLS_PER_S
 
 
@@ -433,47 +437,39 @@ class _Search:
         best = np.flatnonzero(alone == alone.min())
         return int(best[self.rng.integers(len(best))])
 
-    def moves(self, focus: int) -> tuple[np.ndarray, np.ndarray]:
-        """One-number swaps that make some ticket cover ``focus``: (ticket indexes, new masks)."""
-        masks = self.tickets
+    def move(self, focus: int) -> tuple[int, int]:
+        """A random one-number swap that makes some ticket cover ``focus``: (ticket index, new mask).
+
+        A ticket meeting the focus in t-1 numbers swaps one of its other numbers for one of the
+        focus; when no ticket is that close, a random ticket becomes a random ticket covering it.
+        """
         f = np.uint32(focus)
-        near = np.flatnonzero(np.bitwise_count(masks & f) == self.t - 1)
-        if not len(near):  # no ticket one swap away: put a random ticket around the focus instead
+        near = np.flatnonzero(np.bitwise_count(self.tickets & f) == self.t - 1)
+        if not len(near):
             fits = self.all_tickets[np.bitwise_count(self.all_tickets & f) >= self.t]
-            picks = fits[self.rng.choice(len(fits), min(len(fits), MOVE_CANDIDATES), replace=False)]
-            return self.rng.integers(len(masks), size=len(picks)), picks
-        old = masks[near]
-        outs = (old[:, None] & ~f & self.bits[None, :]) != 0  # numbers that may leave the ticket
-        ins = (~old[:, None] & f & self.bits[None, :]) != 0  # numbers of the focus it lacks
-        which, out, into = np.nonzero(outs[:, :, None] & ins[:, None, :])
-        if len(which) > MOVE_CANDIDATES:
-            keep = self.rng.choice(len(which), MOVE_CANDIDATES, replace=False)
-            which, out, into = which[keep], out[keep], into[keep]
-        new = (old[which] & ~self.bits[out]) | self.bits[into]
-        return near[which], new
+            return int(self.rng.integers(len(self.tickets))), int(fits[self.rng.integers(len(fits))])
+        index = int(near[self.rng.integers(len(near))])
+        old = int(self.tickets[index])
+        outs = [b for b in range(self.n) if old >> b & 1 and not focus >> b & 1]
+        ins = [b for b in range(self.n) if focus >> b & 1 and not old >> b & 1]
+        out, into = outs[self.rng.integers(len(outs))], ins[self.rng.integers(len(ins))]
+        return index, (old & ~(1 << out)) | (1 << into)
 
     def step(self, open_: np.ndarray) -> None:
-        """One annealing step towards covering a random uncovered m-subset (``open_``)."""
+        """One annealing step: a random move towards covering a random uncovered m-subset
+        (``open_``), kept if it uncovers no more than it covers, else with probability
+        ``exp(-delta / T)``."""
         focus = int(self.subsets[open_[self.rng.integers(len(open_))]])
-        index, new = self.moves(focus)
-        old = self.tickets[index]
-        cols = np.flatnonzero(self.count <= 1)  # only these can be lost or gained
-        sub = self.subsets[cols]
-        cov_old = np.bitwise_count(old[:, None] & sub[None, :]) >= self.t
-        cov_new = np.bitwise_count(new[:, None] & sub[None, :]) >= self.t
-        once = self.count[cols] == 1
-        lost = (cov_old & ~cov_new & once[None, :]).sum(axis=1)
-        gained = (cov_new & ~cov_old & ~once[None, :]).sum(axis=1)
+        index, new = self.move(focus)
+        swap = np.array([self.tickets[index], new], dtype=np.uint32)
+        before, after = self.cover(swap)
+        lost = int((before & ~after & (self.count == 1)).sum())
+        gained = int((after & ~before & (self.count == 0)).sum())
         delta = lost - gained
-        best = np.flatnonzero(delta == delta.min())
-        pick = int(best[self.rng.integers(len(best))])
-        change = int(delta[pick])
-        if change > 0 and self.rng.random() >= math.exp(-change / TEMPERATURE):
+        if delta > 0 and self.rng.random() >= math.exp(-delta / TEMPERATURE):
             return
-        swap = np.array([old[pick], new[pick]], dtype=np.uint32)
-        before, after = self.cover(swap)  # over every m-subset: counts above 1 move too
         self.count += after.astype(np.int32) - before.astype(np.int32)
-        self.tickets[index[pick]] = new[pick]
+        self.tickets[index] = new
 
 
 def build_wheel(spec: WheelSpec, seed: int | None = None, progress: Progress | None = None) -> Wheel:
