@@ -80,6 +80,7 @@ def compute(spec: WheelSpec, seed: int) -> dict[str, Any]:
     responses={
         200: {"description": "The verified wheel (a search estimated under WHEEL_INLINE_MAX_S)"},
         202: {"model": Accepted, "description": "Queued: poll status_url (task-status) for progress"},
+        400: {"description": "Body that cannot be decoded"},
         413: {"model": ErrorBody, "description": "Request body too large"},
         429: {"model": ErrorBody, "description": "Too many requests from this client; see Retry-After"},
     },
