@@ -397,7 +397,6 @@ class _Search:
         self.subsets = subset_masks(spec.n, spec.if_drawn)
         self.all_tickets = subset_masks(spec.n, spec.k)
         self.count = np.zeros(len(self.subsets), dtype=np.int32)
-        self.bits = np.left_shift(np.uint32(1), np.arange(spec.n, dtype=np.uint32))
         self.tickets = np.zeros(0, dtype=np.uint32)
 
     def cover(self, masks: np.ndarray) -> np.ndarray:
