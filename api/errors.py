@@ -25,6 +25,7 @@ from api.state import ServiceUnavailableError
 from lottery.checker import CheckRequestError
 from lottery.stats.models import StatsError
 from lottery.strategies import GenerationRequestError
+from lottery.wheels import WheelRequestError
 
 log = logging.getLogger("lotostats.api")
 LOCATION = {"game": "path", "task_id": "path"}
@@ -126,6 +127,12 @@ async def check_request_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=exc.status, content=content)
 
 
+async def wheel_request_error(_: Request, exc: Exception) -> JSONResponse:
+    """A wheel that can never be built (the domain's check): 422 naming the body field."""
+    assert isinstance(exc, WheelRequestError)
+    return error_response(422, excerpt(exc.message, MAX_MESSAGE), "WheelRequestError", ["body", exc.field])
+
+
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's 422, with each ``input`` cut to a short excerpt and at most ``MAX_ERRORS`` errors."""
     assert isinstance(exc, RequestValidationError)
@@ -173,6 +180,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StatsError, stats_error)
     app.add_exception_handler(GenerationRequestError, generation_request_error)
     app.add_exception_handler(CheckRequestError, check_request_error)
+    app.add_exception_handler(WheelRequestError, wheel_request_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(ServiceUnavailableError, service_unavailable)
     app.add_exception_handler(RateLimitedError, rate_limited)

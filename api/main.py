@@ -19,7 +19,7 @@ from api.fastpath import CachedFastPath
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, MetricsMiddleware
 from api.ratelimit import RateLimiter
-from api.routes import check, generation, odds, performance, stats, system
+from api.routes import check, generation, odds, performance, stats, system, wheels
 from api.state import AppState
 from config.settings import Settings, get_settings
 from serving.cache import StatsCache
@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(performance.router, tags=["performance"])
     app.include_router(odds.router, tags=["odds"])
     app.include_router(check.router, tags=["checker"])
+    app.include_router(wheels.router, tags=["wheels"])
     web.install_docs(app)
     web.install_app(app, settings.web_dist_dir)  # last: its fallback takes what no route above took
     return app

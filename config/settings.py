@@ -238,6 +238,15 @@ class Settings(BaseSettings):
         description="Generation requests per client and window, shared by all API processes (0: off).",
     )
     rate_limit_window_s: int = Field(default=60, ge=1, description="The rate limit's fixed window.")
+    wheel_inline_max_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="Wheels whose estimated search is at most this long are answered at once (200); "
+        "longer ones are queued on Celery (202).",
+    )
+    wheel_max_search_s: float = Field(
+        default=120.0, gt=0, description="Wheels whose estimated search is longer are refused (422)."
+    )
 
     @model_validator(mode="after")
     def _derive_celery_urls(self) -> Settings:

@@ -6,14 +6,12 @@ queued on Celery (202 + ``status_url``, polled on the generation's task-status r
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import kombu.exceptions
 import redis
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -22,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep, check_max
 from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
-from api.routes.generation import Accepted, task_state
+from api.routes.generation import Accepted, enqueue_job, task_state
 from api.state import AppState, ServiceUnavailableError
 from lottery.checker import (
     CheckRequestError,
@@ -199,35 +197,11 @@ async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, requ
 
 
 def _enqueue(state: AppState, game: Game, prepared: Prepared, window: StatsFilter, task_id: str) -> None:
-    settings = state.settings
-    try:
-        state.jobs.create(
-            task_id,
-            game.value,
-            "check",
-            len(prepared.tickets),
-            queued_ttl_s=round(settings.job_queue_timeout_s)
-            + settings.task_time_limit_s
-            + settings.cache_ttl_generation_s,
-        )
-    except (redis.RedisError, OSError) as exc:
-        raise ServiceUnavailableError(f"the job store (Redis) is unreachable ({type(exc).__name__})") from exc
-    try:
-        state.celery.send_task(
-            TASK_NAME,
-            task_id=task_id,
-            queue=settings.celery_queue,
-            retry=False,
-            kwargs={
-                "game": game.value,
-                "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],
-                "window": window.public(),
-                "max_rows": settings.api_check_max_win_rows,
-            },
-        )
-    except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
-        with contextlib.suppress(redis.RedisError, OSError):
-            state.jobs.delete(task_id)
-        raise ServiceUnavailableError(
-            "the task broker is unreachable; nothing was queued, try again later"
-        ) from exc
+    """Queue a large check through the job protocol every task shares (``enqueue_job``)."""
+    kwargs = {
+        "game": game.value,
+        "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],
+        "window": window.public(),
+        "max_rows": state.settings.api_check_max_win_rows,
+    }
+    enqueue_job(state, task_id, game, "check", len(prepared.tickets), TASK_NAME, kwargs)

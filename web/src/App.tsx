@@ -11,6 +11,7 @@ import { PerformancePage } from "./pages/PerformancePage";
 import { ReportPage } from "./pages/ReportPage";
 import { OddsPage } from "./pages/OddsPage";
 import { CheckPage } from "./pages/CheckPage";
+import { WheelPage } from "./pages/WheelPage";
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 60_000, retry: 1, refetchOnWindowFocus: false } },
@@ -31,6 +32,7 @@ export function App() {
                 <Route path="performance" element={<PerformancePage />} />
                 <Route path="rapport" element={<ReportPage />} />
                 <Route path="odds" element={<OddsPage />} />
+                <Route path="wheel" element={<WheelPage />} />
                 <Route path="*" element={<StatsPage />} />
               </Route>
             </Routes>

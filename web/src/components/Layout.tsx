@@ -10,6 +10,7 @@ const LINKS = [
   { to: "/generer", key: "nav.generate" },
   { to: "/odds", key: "nav.odds" },
   { to: "/check", key: "nav.check" },
+  { to: "/wheel", key: "nav.wheel" },
   { to: "/performance", key: "nav.performance" },
   { to: "/rapport", key: "nav.report" },
 ];
