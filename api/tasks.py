@@ -64,16 +64,17 @@ class GenerationTask(Task):
         ctx.jobs.finish(task_id, getattr(self.request, "job_claim", ""), "SUCCESS", ctx.deadlines)
 
 
-def claim_job(task: Task) -> tuple[WorkerContext, str, str]:
+def claim_job(task: Task, what: str) -> tuple[WorkerContext, str, str]:
     """Claim the job record of ``task`` before running it, or drop the message (``Ignore``): a
     message delivered again (or twice) for a job that is finished, overdue or held by a live worker
-    does nothing and stores nothing. Returns the context, the task id and the claim's token."""
+    does nothing and stores nothing (logged as "``what`` <id> not run"). Returns the context, the
+    task id and the claim's token."""
     ctx = context()
     task_id = task.request.id
     token = uuid.uuid4().hex
     claim = ctx.jobs.claim(task_id, token, ctx.deadlines)
     if claim != "claimed":
-        log.warning("job %s not run: job record is %s", task_id, claim)
+        log.warning("%s %s not run: job record is %s", what, task_id, claim)
         raise Ignore()
     task.request.job_claim = token
     return ctx, task_id, token
@@ -148,7 +149,7 @@ def generate_grids(
 
     The job record is claimed first (:func:`claim_job`).
     """
-    ctx, task_id, token = claim_job(self)
+    ctx, task_id, token = claim_job(self, "generation")
     started = time.perf_counter()
 
     def record_failure() -> None:
@@ -202,7 +203,7 @@ def check_tickets(
 
     Same job-record protocol as :func:`generate_grids`: claimed first, heartbeats with progress
     (tickets done / tickets), failure written once."""
-    ctx, task_id, token = claim_job(self)
+    ctx, task_id, token = claim_job(self, "check")
     started = time.perf_counter()
     with final_state(ctx, task_id, token, "check", (GenerationError, StatsError, ValueError)):
         view = current_view(ctx)
@@ -233,7 +234,7 @@ def build_wheel_task(
 ) -> dict[str, Any]:
     """Build and exhaustively verify a wheel (``lottery.wheels``), reporting progress; the answer
     is the one ``POST /api/{game}/wheel`` gives inline."""
-    ctx, task_id, token = claim_job(self)
+    ctx, task_id, token = claim_job(self, "wheel search")
     started = time.perf_counter()
     with final_state(ctx, task_id, token, "wheel search", (WheelRequestError, WheelError)):
         spec = check_wheel(Game(game), numbers, match, if_drawn, bonus)
