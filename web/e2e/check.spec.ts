@@ -17,7 +17,7 @@ test("Vérifier: a pasted grid shows the API's wins with FDJ's payout, and its t
   const wins = body.tickets[0].wins as { date: string; pattern: string }[];
   expect(wins.some((w) => w.date === "2026-05-19" && w.pattern === "5+1")).toBeTruthy();
 
-  await page.goto("/check");
+  await page.goto("/verifier");
   await page.getByRole("link", { name: "Vérifier" }).waitFor();
   await page.getByLabel(/Grilles, une par ligne/).fill("2 12 20 38 45 | 2 7");
   await page.getByLabel("Depuis le (facultatif)").fill("2026-01-01");
@@ -32,7 +32,7 @@ test("Vérifier: a pasted grid shows the API's wins with FDJ's payout, and its t
 
 test("Vérifier: each 422 reason is shown with the line of its ticket", async ({ page, watch }) => {
   watch.allow(/Failed to load resource.*422/);
-  await page.goto("/check");
+  await page.goto("/verifier");
   await page.getByLabel(/Grilles, une par ligne/).fill("1 2 3 4 5 | 1 2\n1 2 3 4 5 | 1 13");
   await page.getByRole("button", { name: "Vérifier", exact: true }).click();
   await expect(page.getByTestId("check-errors")).toContainText("Ligne 2 : star 13 outside 1..12");

@@ -5,6 +5,9 @@ export const SCREENS = [
   { name: "statistiques", path: "/", ready: '[data-testid="draw-count"]' },
   { name: "tirages", path: "/tirages", ready: '[data-testid="draw"]' },
   { name: "generer", path: "/generer", ready: "form.genform" },
+  { name: "verifier", path: "/verifier", ready: "form.checkform" },
+  { name: "chances", path: "/chances", ready: '[data-testid="rank-1"]' },
+  { name: "systemes", path: "/systemes", ready: "form.wheelform" },
   { name: "performance", path: "/performance", ready: '[data-testid="strategy-random"]' },
   { name: "rapport", path: "/rapport", ready: 'iframe.report, [data-testid="no-report"]' },
 ];

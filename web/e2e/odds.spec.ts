@@ -20,7 +20,7 @@ const digits = (s: string | null) => (s ?? "").replace(/^1 sur /, "").replace(/\
 test("Chances: today's odds and payouts equal the API; 2010 shows the 9-star era; 2001 shows the 422 reason", async ({ page, request, watch }) => {
   const today = new Date().toISOString().slice(0, 10);
   const api = await (await request.get(`/api/euromillions/odds?date=${today}`)).json();
-  await openScreen(page, "/odds", '[data-testid="rank-1"]');
+  await openScreen(page, "/chances", '[data-testid="rank-1"]');
   await expect(page.getByTestId("no-strategy")).toBeVisible();
   for (const r of api.ranks) {
     expect(digits(await page.getByTestId(`one-in-${r.rank}`).textContent())).toBe(digits(String(r.one_in_rounded)));

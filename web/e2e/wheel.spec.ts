@@ -5,7 +5,7 @@ import { expect, openScreen, test } from "./fixtures";
 const ARTIFACTS = "e2e/artifacts/";
 
 test("Systèmes: an inline wheel is verified and matches the API; no serious axe violation at 1440 and 390 px", async ({ page, request }) => {
-  await openScreen(page, "/wheel", "form.wheelform");
+  await openScreen(page, "/systemes", "form.wheelform");
   const answered = page.waitForResponse((r) => r.url().endsWith("/api/euromillions/wheel") && r.request().method() === "POST");
   await page.getByRole("button", { name: "Construire le système" }).click();
   const response = await answered;
@@ -29,7 +29,7 @@ test("Systèmes: an inline wheel is verified and matches the API; no serious axe
 });
 
 test("Systèmes: 20 numbers, 3 if 3 is queued on the real worker; the bar only moves forward, then the verified wheel", async ({ page }) => {
-  await openScreen(page, "/wheel", "form.wheelform");
+  await openScreen(page, "/systemes", "form.wheelform");
   const picks = page.getByRole("group", { name: /Vos numéros/ });
   for (const n of [1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14]) await picks.getByRole("button", { name: String(n), exact: true }).click();
   await expect(page.getByText("Vos numéros (20 choisis")).toBeVisible();
@@ -55,7 +55,7 @@ test("Systèmes: 20 numbers, 3 if 3 is queued on the real worker; the bar only m
 
 test("Systèmes: an impossible guarantee shows the API's reason beside the guarantee", async ({ page, watch }) => {
   watch.allow(/status of 422/);
-  await openScreen(page, "/wheel", "form.wheelform");
+  await openScreen(page, "/systemes", "form.wheelform");
   await page.getByLabel(/^Garantie/).selectOption("4");
   await page.getByLabel(/si ce nombre/).selectOption("3");
   await page.getByRole("button", { name: "Construire le système" }).click();

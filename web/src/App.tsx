@@ -28,11 +28,11 @@ export function App() {
                 <Route index element={<StatsPage />} />
                 <Route path="tirages" element={<DrawsPage />} />
                 <Route path="generer" element={<GeneratePage />} />
-                <Route path="check" element={<CheckPage />} />
+                <Route path="verifier" element={<CheckPage />} />
                 <Route path="performance" element={<PerformancePage />} />
                 <Route path="rapport" element={<ReportPage />} />
-                <Route path="odds" element={<OddsPage />} />
-                <Route path="wheel" element={<WheelPage />} />
+                <Route path="chances" element={<OddsPage />} />
+                <Route path="systemes" element={<WheelPage />} />
                 <Route path="*" element={<StatsPage />} />
               </Route>
             </Routes>

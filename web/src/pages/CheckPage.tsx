@@ -90,7 +90,7 @@ export function CheckPage() {
       </h1>
       <p className="banner" role="note">{t("check.banner")}</p>
       <form
-        className="genform"
+        className="genform checkform"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
