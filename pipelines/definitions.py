@@ -11,6 +11,7 @@ from pipelines.assets.ingest import build_ingest_asset
 from pipelines.assets.report import weekly_report
 from pipelines.assets.serving import cache_warm, serving_snapshot
 from pipelines.assets.statistics import build_statistics_asset
+from pipelines.assets.trends import build_trends_asset
 from pipelines.checks import build_ingest_checks
 from pipelines.resources import FdjSource, RedisCache, ReportsStore, ServingStore, Warehouse
 from pipelines.schedules import (
@@ -31,6 +32,7 @@ def build_definitions() -> dg.Definitions:
             *(build_ingest_asset(game) for game in Game),
             *(build_statistics_asset(game) for game in Game),
             *(build_backtest_asset(game) for game in Game),
+            *(build_trends_asset(game) for game in Game),
             serving_snapshot,
             cache_warm,
             weekly_report,

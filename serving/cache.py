@@ -49,6 +49,7 @@ class CacheKind(StrEnum):
     FULL = "full"
     DRAWS = "draws"
     GENERATION = "generation"
+    TRENDS = "trends"
 
 
 class CacheStatus(StrEnum):
@@ -84,6 +85,7 @@ def ttl_for(settings: Settings, kind: CacheKind) -> int:
         CacheKind.FULL: settings.cache_ttl_full_s,
         CacheKind.DRAWS: settings.cache_ttl_draws_s,
         CacheKind.GENERATION: settings.cache_ttl_generation_s,
+        CacheKind.TRENDS: settings.cache_ttl_full_s,  # statistics over time: as long as full statistics
     }[kind]
 
 

@@ -16,10 +16,12 @@ from lottery.backtest import StrategyBacktest
 from lottery.games import Game
 from lottery.stats.engine import DrawSet
 from lottery.stats.models import StatsFilter
+from lottery.stats.trends import Ball, TrendWindow
 from serving.cache import CacheKind
 from serving.snapshot import ServingView
 from warehouse.draw_queries import DrawPage, draw_page
 from warehouse.statistics import compute_full, compute_quick, load_window, window_sql
+from warehouse.trends import read_trends
 
 
 def stats_payload(view: ServingView, game: Game, kind: CacheKind, filters: StatsFilter) -> bytes:
@@ -93,3 +95,12 @@ def latest_backtest(cur: duckdb.DuckDBPyConnection, game: Game) -> list[StoredBa
         StoredBacktest(run_date, first, last, StrategyBacktest.model_validate(json.loads(payload)))
         for run_date, first, last, payload in rows
     ]
+
+
+def trends_payload(
+    view: ServingView, game: Game, ball: Ball, window: TrendWindow, number: int | None
+) -> bytes:
+    """The statistics over time of one ball kind and window (one ball with ``number``) as JSON."""
+    with view.reading() as cur:
+        out = read_trends(cur, game, view.manifest.version(game), ball, window, number)
+    return out.model_dump_json().encode()

@@ -9,6 +9,7 @@ from lottery.games import Game
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.assets.trends import trends_asset_key
 from pipelines.resources import RedisCache, ServingStore, Warehouse
 from serving import cache
 from serving.snapshot import precomputed_entries, publish, read_manifest, snapshot_entries
@@ -24,6 +25,7 @@ SERVING_KEY = dg.AssetKey("serving_snapshot")
         *(draws_asset_key(g) for g in Game),
         *(statistics_asset_key(g) for g in Game),
         *(backtest_asset_key(g) for g in Game),
+        *(trends_asset_key(g) for g in Game),
     ],
     kinds={"duckdb"},
     pool=DUCKDB_POOL,

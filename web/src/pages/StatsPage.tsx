@@ -9,6 +9,7 @@ import type { FullStats, QuickStats } from "../lib/types";
 import { Balls, ErrorMessage, Loading } from "../components/Status";
 import { FrequencyChart, withExpectation } from "../components/FrequencyChart";
 import { RULES } from "../lib/game";
+import { StatsTrends } from "../components/StatsTrends";
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 
@@ -136,6 +137,7 @@ export function StatsPage() {
           </div>
         </>
       )}
+      <StatsTrends />
     </section>
   );
 
