@@ -31,8 +31,8 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
             "0.3, 1.0, 2, 5, 2.5, DATE '2025-12-30')"
         )
         ensure_schema(con)
-        assert SCHEMA_VERSION == 2
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (2,)
+        assert SCHEMA_VERSION == 3
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         columns = {
             name: nullable for name, _, nullable, *_ in con.execute("DESCRIBE number_stats").fetchall()
         }
@@ -50,4 +50,22 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
         assert nulls > 0
         assert before == 50 + 12
         ensure_schema(con)  # idempotent
-        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 2").fetchone() == (1,)
+        assert con.execute(
+            "SELECT count(*) FROM schema_version WHERE version = ?", [SCHEMA_VERSION]
+        ).fetchone() == (1,)
+
+
+def test_version_2_warehouse_gains_the_trend_tables(tmp_path: Path) -> None:
+    """v3 adds the statistics-over-time tables; an older warehouse gets them and records version 3."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_schema(con)
+        for table in ("trend_balls", "trend_chi_square", "trend_backtests"):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES (2, now())")
+        ensure_schema(con)
+        tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert {"trend_balls", "trend_chi_square", "trend_backtests"} <= tables
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (3,)
+        ensure_schema(con)  # idempotent
+        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 3").fetchone() == (1,)
