@@ -11,7 +11,6 @@ Why a location of its own: in ``pipelines.definitions``, a partitioned asset mak
 loads both locations, so the UI shows these assets (and launches backfills) beside the others.
 """
 
-
 from datetime import date
 
 import dagster as dg

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
@@ -159,3 +162,20 @@ def test_bad_parameters_are_422_naming_the_field(
 
 def test_unknown_game_is_404(client: TestClient) -> None:
     assert client.get("/api/keno/trends").status_code == 404
+
+
+def test_a_snapshot_published_before_the_trend_tables_is_a_404_saying_why(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """An older serving snapshot (no trend tables) answers 404 with the assets to run, never a 500."""
+    old = tmp_path / "serving"
+    shutil.copytree(settings.serving_dir, old)
+    manifest = json.loads((old / "manifest.json").read_text())
+    with duckdb.connect(str(old / manifest["snapshot"])) as con:
+        for table in ("trend_balls", "trend_chi_square", "trend_backtests"):
+            con.execute(f"DROP TABLE {table}")
+    with TestClient(create_app(settings.model_copy(update={"serving_dir": old}))) as c:
+        response = c.get("/api/euromillions/trends")
+        assert response.status_code == 404
+        assert "materialise euromillions_trends and serving_snapshot" in response.json()["detail"][0]["msg"]
+        assert c.get("/api/euromillions/quick-stats").status_code == 200
