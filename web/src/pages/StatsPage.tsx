@@ -135,9 +135,9 @@ export function StatsPage() {
             <NumberTable caption={t("common.numbers")} rows={q.numbers} full={fullData?.numbers} prefix="count" />
             <NumberTable caption={bonusName} rows={q.bonus} full={fullData?.bonus} prefix="bonus-count" />
           </div>
+          <StatsTrends />
         </>
       )}
-      <StatsTrends />
     </section>
   );
 
