@@ -50,7 +50,8 @@ def _materialize(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
 def test_partition_range_backfills_exactly_those_snapshot_dates(tmp_path: Path, redis_url: str) -> None:
     warehouse = tmp_path / "w.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        ingest_game(con, Game.EUROMILLIONS, str(SHIPPED))
+        for game in Game:
+            ingest_game(con, game, str(SHIPPED))
         # A year of history keeps each day's snapshot small (every year and month is a scope of it).
         con.execute("DELETE FROM draws WHERE draw_date < DATE '2024-01-01'")
     env = _env(tmp_path, warehouse, redis_url)
@@ -95,6 +96,16 @@ def test_partition_range_backfills_exactly_those_snapshot_dates(tmp_path: Path, 
                 [date(2025, 1, day)],
             ).fetchone()
             assert months == ("2025-01",)
+
+    # Both games share the partitions: '*' with a range backfills each of them.
+    proc = _materialize(
+        env, "-m", "pipelines.history", "--select", "*", "--partition-range", "2025-01-10...2025-01-10"
+    )
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "SELECT DISTINCT game FROM stats_snapshots WHERE snapshot_date = DATE '2025-01-10' ORDER BY 1"
+        ).fetchall() == [("euromillions",), ("loto",)]
 
 
 @pytest.mark.slow
