@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep
 from api.errors import GAME_RESPONSES
-from lottery.games import current_era
+from lottery.games import ERAS, current_era
 from lottery.stats.models import InvalidFilterError
 from lottery.stats.trends import Ball, TrendsOut, TrendWindow
 from serving import queries
@@ -17,7 +17,8 @@ from serving.cache import CacheKind, cache_key
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
-MAX_BALL = 50  # the largest pool of any game (EuroMillions' numbers); the game's own pool is checked below
+# The schema's bound: the largest pool of any game's rules (50); the game's own pool is checked below.
+MAX_BALL = max(max(era.numbers_max, era.bonus_max) for era in ERAS)
 
 
 @router.get(
