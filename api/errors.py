@@ -22,8 +22,10 @@ from starlette.exceptions import HTTPException
 
 from api.ratelimit import RateLimitedError
 from api.state import ServiceUnavailableError
+from lottery.checker import CheckRequestError
 from lottery.stats.models import StatsError
 from lottery.strategies import GenerationRequestError
+from lottery.wheels import WheelRequestError
 
 log = logging.getLogger("lotostats.api")
 LOCATION = {"game": "path", "task_id": "path"}
@@ -111,6 +113,26 @@ async def generation_request_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def check_request_error(_: Request, exc: Exception) -> JSONResponse:
+    """Tickets that can never be checked (or a task id that names no finished generation): each
+    problem with its ``loc`` (``['body', 'tickets', 3, 'bonus']``), at most ``MAX_ERRORS`` of them."""
+    assert isinstance(exc, CheckRequestError)
+    detail = [
+        {"loc": list(loc), "msg": excerpt(msg, MAX_MESSAGE), "type": "CheckRequestError"}
+        for loc, msg in exc.problems[:MAX_ERRORS]
+    ]
+    content: dict[str, Any] = {"detail": detail}
+    if len(exc.problems) > MAX_ERRORS:
+        content["more_errors"] = len(exc.problems) - MAX_ERRORS
+    return JSONResponse(status_code=exc.status, content=content)
+
+
+async def wheel_request_error(_: Request, exc: Exception) -> JSONResponse:
+    """A wheel that can never be built (the domain's check): 422 naming the body field."""
+    assert isinstance(exc, WheelRequestError)
+    return error_response(422, excerpt(exc.message, MAX_MESSAGE), "WheelRequestError", ["body", exc.field])
+
+
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's 422, with each ``input`` cut to a short excerpt and at most ``MAX_ERRORS`` errors."""
     assert isinstance(exc, RequestValidationError)
@@ -157,6 +179,8 @@ def install(app: FastAPI) -> None:
     """Register the handlers."""
     app.add_exception_handler(StatsError, stats_error)
     app.add_exception_handler(GenerationRequestError, generation_request_error)
+    app.add_exception_handler(CheckRequestError, check_request_error)
+    app.add_exception_handler(WheelRequestError, wheel_request_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(ServiceUnavailableError, service_unavailable)
     app.add_exception_handler(RateLimitedError, rate_limited)

@@ -8,6 +8,7 @@ streams past it (chunked, or a lying header) is refused as soon as the limit is 
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,19 +34,28 @@ def _too_large(limit: int) -> tuple[Message, Message]:
 
 
 class BodySizeLimit:
-    """413 for bodies larger than ``max_bytes`` (declared or actual)."""
+    """413 for bodies larger than ``max_bytes`` (declared or actual); paths matching a pattern of
+    ``larger`` (the ticket checker) have that limit instead."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: dict[re.Pattern[str], int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
+
+    def limit(self, path: str) -> int:
+        """The body limit of one path."""
+        return next((n for pattern, n in self.larger.items() if pattern.fullmatch(path)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit(scope.get("path", ""))
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared[:20]) > self.max_bytes):
-            for message in _too_large(self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared[:20]) > max_bytes):
+            for message in _too_large(max_bytes):
                 await send(message)
             return
         seen = 0
@@ -56,12 +66,12 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > max_bytes:
                     if not started:
                         answered = True
-                        for reply in _too_large(self.max_bytes):
+                        for reply in _too_large(max_bytes):
                             await send(reply)
-                    raise BodyTooLargeError(f"body crossed {self.max_bytes} bytes")
+                    raise BodyTooLargeError(f"body crossed {max_bytes} bytes")
             return message
 
         async def guarded_send(message: Message) -> None:

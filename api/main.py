@@ -19,7 +19,7 @@ from api.fastpath import CachedFastPath
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, MetricsMiddleware
 from api.ratelimit import RateLimiter
-from api.routes import generation, performance, stats, system, trends
+from api.routes import check, generation, odds, performance, stats, system, trends, wheels
 from api.state import AppState
 from config.settings import Settings, get_settings
 from serving.cache import StatsCache
@@ -118,7 +118,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(CachedFastPath)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.api_max_body_bytes,
+        larger={check.PATH: settings.api_max_check_body_bytes},
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # added last: outermost, times both
     errors.install(app)
     openapi.install(app, settings)
@@ -127,6 +131,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(trends.router, tags=["statistics"])
     app.include_router(generation.router, tags=["generation"])
     app.include_router(performance.router, tags=["performance"])
+    app.include_router(odds.router, tags=["odds"])
+    app.include_router(check.router, tags=["checker"])
+    app.include_router(wheels.router, tags=["wheels"])
     web.install_docs(app)
     web.install_app(app, settings.web_dist_dir)  # last: its fallback takes what no route above took
     return app

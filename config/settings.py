@@ -8,8 +8,11 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lottery.fdj.guards import MIB, FileLimits
+from lottery.games import Game
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# FDJ's download service for draw-history archives (the links of fdj.fr's "historique" pages).
+FDJ_ARCHIVES = "https://www.sto.api.fdj.fr/anonymous/service-draw-info/v3/documentations/"
 
 
 class Settings(BaseSettings):
@@ -61,6 +64,40 @@ class Settings(BaseSettings):
     )
     rejects_kept_per_file: int = Field(
         default=100, ge=0, description="Rejected rows stored per file; the count is always kept."
+    )
+    fdj_download_enabled: bool = Field(
+        default=True,
+        description=(
+            "Download FDJ's current history archives the evening after each draw day (FDJ_DOWNLOAD_ENABLED); "
+            "the schedules run only where AUTOMATION_ENABLED is set too."
+        ),
+    )
+    fdj_download_url_euromillions: str = Field(
+        default=FDJ_ARCHIVES + "1a2b3c4d-9876-4562-b3fc-2c963f66afe6",
+        description=(
+            "FDJ's EuroMillions history archive of the current period, 2020-02 on (a zip holding "
+            "euromillions_202002.csv); empty: not downloaded (FDJ_DOWNLOAD_URL_EUROMILLIONS)."
+        ),
+    )
+    fdj_download_url_loto: str = Field(
+        default=FDJ_ARCHIVES + "1a2b3c4d-9876-4562-b3fc-2c963f66afp6",
+        description=(
+            "FDJ's Loto history archive of the current period, 2019-11 on (a zip holding loto_201911.csv); "
+            "empty: not downloaded (FDJ_DOWNLOAD_URL_LOTO)."
+        ),
+    )
+    fdj_download_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        le=50,
+        description=(
+            "Longest wait for one archive download, connection and whole body (FDJ_DOWNLOAD_TIMEOUT_S); "
+            "under Dagster's 60 s limit on a schedule tick."
+        ),
+    )
+    fdj_download_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "downloads",
+        description="Where downloaded archives wait for their run, one folder per game (FDJ_DOWNLOAD_DIR).",
     )
     automation_enabled: bool = Field(
         default=False,
@@ -121,6 +158,7 @@ class Settings(BaseSettings):
     cache_ttl_full_s: int = Field(default=30 * 60, ge=1, description="TTL of cached full stats.")
     cache_ttl_draws_s: int = Field(default=15 * 60, ge=1, description="TTL of cached draw lists.")
     cache_ttl_generation_s: int = Field(default=5 * 60, ge=1, description="TTL of generation results.")
+    cache_ttl_odds_s: int = Field(default=30 * 60, ge=1, description="TTL of cached odds-and-value answers.")
     cache_local_ttl_s: float = Field(
         default=5.0, ge=0, description="In-process cache in front of Redis (0 disables it)."
     )
@@ -175,6 +213,22 @@ class Settings(BaseSettings):
     api_max_grids: int = Field(
         default=10_000, ge=1, le=10_000, description="Most grids one generation request may ask for."
     )
+    api_max_check_tickets: int = Field(
+        default=10_000, ge=1, le=10_000, description="Most tickets one /check request may hold (422 beyond)."
+    )
+    api_max_check_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest /check request body (413 beyond): 10,000 tickets take about 450 kB.",
+    )
+    api_check_max_win_rows: int = Field(
+        default=1000, ge=0, description="Win rows listed per /check answer (totals are always complete)."
+    )
+    check_direct_max_cells: int = Field(
+        default=2_000_000,
+        ge=0,
+        description="Checks of more tickets x draws than this go to Celery (202); smaller ones answer now.",
+    )
     api_error_excerpt_chars: int = Field(
         default=120, ge=16, description="422 bodies echo at most this many characters of an input."
     )
@@ -184,6 +238,15 @@ class Settings(BaseSettings):
         description="Generation requests per client and window, shared by all API processes (0: off).",
     )
     rate_limit_window_s: int = Field(default=60, ge=1, description="The rate limit's fixed window.")
+    wheel_inline_max_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="Wheels whose estimated search is at most this long are answered at once (200); "
+        "longer ones are queued on Celery (202).",
+    )
+    wheel_max_search_s: float = Field(
+        default=120.0, gt=0, description="Wheels whose estimated search is longer are refused (422)."
+    )
 
     @model_validator(mode="after")
     def _derive_celery_urls(self) -> Settings:
@@ -197,6 +260,13 @@ class Settings(BaseSettings):
         if not self.celery_result_backend:
             object.__setattr__(self, "celery_result_backend", f"{base.rstrip('/')}/2")
         return self
+
+    def fdj_download_url(self, game: Game) -> str:
+        """The configured archive URL of ``game`` ("" when that game is not downloaded)."""
+        return {
+            Game.EUROMILLIONS: self.fdj_download_url_euromillions,
+            Game.LOTO: self.fdj_download_url_loto,
+        }[game].strip()
 
     def file_limits(self) -> FileLimits:
         """The ingest guards these settings describe."""

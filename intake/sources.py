@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,10 @@ from lottery.fdj.parse import FdjFileError
 from lottery.games import Game
 
 SUFFIXES = (".csv", ".zip")
+
+
+class TransientDownloadError(FdjFileError):
+    """A download that may succeed if tried again later: a timeout, no connection, HTTP 5xx or 429."""
 
 
 def is_url(location: str) -> bool:
@@ -66,10 +71,13 @@ def fetch(location: str, *, timeout_s: float = 30.0, max_bytes: int | None = Non
 
 
 def _download(url: str, timeout_s: float, limit: int) -> bytes:
+    """Stream ``url`` within ``limit`` bytes and ``timeout_s`` in all (each wait, and the whole body)."""
+    deadline = time.monotonic() + timeout_s
     try:
         with httpx.stream("GET", url, timeout=timeout_s, follow_redirects=True) as response:
             if response.status_code != 200:
-                raise FdjFileError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+                error = TransientDownloadError if _transient_status(response.status_code) else FdjFileError
+                raise error(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
             declared = response.headers.get("content-length", "")
             if declared.isdigit():
                 check_size(url, int(declared), limit)
@@ -81,10 +89,22 @@ def _download(url: str, timeout_s: float, limit: int) -> bytes:
                     raise RefusedFileError(
                         f"{url}: download is larger than {size_text(limit)} (INGEST_MAX_FILE_BYTES); stopped"
                     )
+                if time.monotonic() > deadline:
+                    raise TransientDownloadError(
+                        f"{url}: download not complete after {timeout_s:g} s ({size_text(total)} received); "
+                        "stopped"
+                    )
                 chunks.append(chunk)
             return b"".join(chunks)
+    except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+        raise TransientDownloadError(f"{url}: download failed ({exc.__class__.__name__}: {exc})") from exc
     except httpx.HTTPError as exc:
         raise FdjFileError(f"{url}: download failed ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _transient_status(status: int) -> bool:
+    """Statuses worth trying again later: the server is busy or broken, not the URL wrong."""
+    return status in (408, 425, 429) or status >= 500
 
 
 def game_hint(location: str) -> Game | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
@@ -100,3 +102,26 @@ class RedisCache(dg.ConfigurableResource):
         return redis.Redis.from_url(
             self.url, socket_timeout=self.timeout_s, socket_connect_timeout=self.timeout_s
         )
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class Clock(dg.ConfigurableResource):
+    """What time it is for the freshness checks: now, or the ISO 8601 instant ``now`` when set (tests).
+
+    An instant without a time zone is read as UTC. Days are Paris days, where FDJ draws.
+    """
+
+    now: str = ""
+
+    def current(self) -> datetime:
+        """The current instant, time-zone aware."""
+        if not self.now:
+            return datetime.now(UTC)
+        instant = datetime.fromisoformat(self.now)
+        return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+    def today(self) -> date:
+        """Today in Paris."""
+        return self.current().astimezone(PARIS).date()

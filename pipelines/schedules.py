@@ -1,5 +1,5 @@
-"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, inbox,
-orphaned runs.
+"""Jobs, schedules (Europe/Paris) and sensors: statistics 06:00, clean-up 02:00, report Monday 08:00, FDJ
+downloads after each draw day (``pipelines/download.py``), inbox, orphaned runs.
 
 Schedules and sensors start RUNNING when AUTOMATION_ENABLED is set (the main command sets it) and
 STOPPED otherwise (tests, one-off CLI runs), where the UI or a test can still turn them on.
@@ -17,6 +17,7 @@ from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.assets.trends import trends_asset_key
+from pipelines.download import build_download_schedules
 from pipelines.orphans import fail_orphaned_runs
 
 PARIS = "Europe/Paris"
@@ -166,6 +167,11 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
         return dg.SkipReason(f"{len(failed)} orphaned run(s) marked FAILURE")
 
     return (
-        [daily_statistics_schedule, cache_cleanup_schedule, weekly_report_schedule],
+        [
+            daily_statistics_schedule,
+            cache_cleanup_schedule,
+            weekly_report_schedule,
+            *build_download_schedules(settings, timezone=PARIS, status=schedule_status),
+        ],
         [fdj_inbox_sensor, inbox_archive_sensor, inbox_reject_sensor, orphaned_run_sensor],
     )

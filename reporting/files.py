@@ -1,4 +1,4 @@
-"""Writing a report: ``{out_dir}/{game}/{week}.html|.md`` and ``latest.html|.md``, each atomically."""
+"""Writing a report: ``{out_dir}/{game}/{week}.html|.md|.draws.csv`` and ``latest.*``, each atomically."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from reporting.data import WeeklyReportData
+from reporting.exports import draws_csv
 from reporting.html import render_html
 from reporting.markdown import render_markdown
 
@@ -29,17 +30,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def write_report(data: WeeklyReportData, out_dir: Path) -> dict[str, Path]:
-    """Write the week's HTML and Markdown and the ``latest`` copies; returns ``{"html", "md",
-    "latest_html", "latest_md"}`` -> path."""
+    """Write the week's HTML, Markdown and draws CSV and the ``latest`` copies; returns ``{"html", "md",
+    "csv", "latest_html", "latest_md", "latest_csv"}`` -> path."""
     folder = Path(out_dir) / data.game
     folder.mkdir(parents=True, exist_ok=True)
-    page, summary = render_html(data), render_markdown(data)
-    paths = {
-        "html": folder / f"{data.week_start:%G-W%V}.html",
-        "md": folder / f"{data.week_start:%G-W%V}.md",
-        "latest_html": folder / "latest.html",
-        "latest_md": folder / "latest.md",
-    }
+    texts = {"html": render_html(data), "md": render_markdown(data), "csv": draws_csv(data.draws)}
+    week = f"{data.week_start:%G-W%V}"
+    suffixes = {"html": ".html", "md": ".md", "csv": ".draws.csv"}
+    paths = {kind: folder / f"{week}{suffix}" for kind, suffix in suffixes.items()}
+    paths |= {f"latest_{kind}": folder / f"latest{suffix}" for kind, suffix in suffixes.items()}
     for key, path in paths.items():
-        atomic_write(path, page if key.endswith("html") else summary)
+        atomic_write(path, texts[key.removeprefix("latest_")])
     return paths

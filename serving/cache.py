@@ -50,6 +50,7 @@ class CacheKind(StrEnum):
     DRAWS = "draws"
     GENERATION = "generation"
     TRENDS = "trends"
+    ODDS = "odds"
 
 
 class CacheStatus(StrEnum):
@@ -86,6 +87,7 @@ def ttl_for(settings: Settings, kind: CacheKind) -> int:
         CacheKind.DRAWS: settings.cache_ttl_draws_s,
         CacheKind.GENERATION: settings.cache_ttl_generation_s,
         CacheKind.TRENDS: settings.cache_ttl_full_s,  # statistics over time: as long as full statistics
+        CacheKind.ODDS: settings.cache_ttl_odds_s,
     }[kind]
 
 

@@ -7,13 +7,16 @@ SQL and no cursor: a route calls one of these in a worker thread and gets data b
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 
 from lottery.backtest import StrategyBacktest
-from lottery.games import Game
+from lottery.checker import DrawHistory
+from lottery.games import Game, current_era, eras_of
 from lottery.stats.engine import DrawSet
 from lottery.stats.models import NoDrawsError, StatsFilter
 from lottery.stats.trends import ROLLING_DRAWS, Ball, TrendWindow
@@ -121,3 +124,49 @@ def trends_payload(
             ),
         )
     return out.model_dump_json().encode()
+
+
+def check_history(view: ServingView, game: Game) -> DrawHistory:
+    """Every main-formula draw of ``game`` in the snapshot, oldest first, with FDJ's payout per winner
+    of each rank (cents; -1 where FDJ published none, or where the rank had no winner and a 0)."""
+    key = (view.manifest.snapshot, game)
+    with _HISTORY_LOCK:
+        if key in _HISTORY:
+            return _HISTORY[key]
+    with view.reading() as cur:
+        rows = cur.execute(
+            "SELECT draw_date, numbers, bonus FROM draws WHERE game = ? ORDER BY draw_date", [game.value]
+        ).fetchall()
+        prizes = cur.execute(
+            """
+            SELECT d.i, p.rank, CAST(round(p.prize * 100) AS BIGINT)
+            FROM prize_tiers p
+            JOIN (SELECT draw_date, row_number() OVER (ORDER BY draw_date) - 1 AS i
+                  FROM draws WHERE game = ?) d ON p.draw_date = d.draw_date
+            WHERE p.game = ? AND p.prize_table = 'main' AND p.prize IS NOT NULL
+              AND NOT (p.prize = 0 AND coalesce(p.winners_europe, p.winners_france, 0) = 0)
+            """,
+            [game.value, game.value],
+        ).fetchall()
+    era = current_era(game)
+    n_ranks = max(len(e.tiers) for e in eras_of(game)) + 1
+    payouts = np.full((len(rows), n_ranks), -1, dtype=np.int64)
+    for i, rank, cents in prizes:
+        if 0 < rank < n_ranks:
+            payouts[i, rank] = cents
+    history = DrawHistory(
+        game=game,
+        dates=np.array([r[0] for r in rows], dtype="datetime64[D]"),
+        numbers=np.array([r[1] for r in rows], dtype=np.int16).reshape(len(rows), era.numbers_count),
+        bonus=np.array([r[2] for r in rows], dtype=np.int16).reshape(len(rows), era.bonus_count),
+        payouts=payouts,
+    )
+    with _HISTORY_LOCK:
+        _HISTORY[key] = history
+        while len(_HISTORY) > 4:  # two games x the snapshot in force and the one before
+            _HISTORY.pop(next(iter(_HISTORY)))
+    return history
+
+
+_HISTORY: dict[tuple[str, Game], DrawHistory] = {}
+_HISTORY_LOCK = threading.Lock()

@@ -60,18 +60,22 @@ def ingest_game(
     """Load every file of ``game`` found in ``source`` (see :func:`intake.sources.expand`)."""
     limits = limits or FileLimits()
     result = IngestResult(game=game)
-    parsed: list[tuple[ParsedFile, str, int]] = []
+    parsed: list[tuple[ParsedFile, str, int, str]] = []
     for location in expand(source):
         relevant = game_hint(location) in (None, game)
+        fetched: str | None = None
         try:
             data = fetch(location, timeout_s=timeout_s, max_bytes=limits.max_file_bytes)
+            fetched = sha256_of(data)
             members = list(iter_csv_members(data, location, limits))
         except FdjFileError as exc:
             if relevant:
-                result.files.append(log_failed_file(con, location, str(exc), game=game, run_id=run_id))
+                result.files.append(
+                    log_failed_file(con, location, str(exc), game=game, run_id=run_id, fetched_sha256=fetched)
+                )
             continue
         del data
-        report, ours = _parse_location(con, game, members, relevant, today, run_id, limits)
+        report, ours = _parse_location(con, game, members, relevant, today, run_id, limits, fetched)
         if report is not None:
             result.files.append(report)
         parsed += ours
@@ -79,8 +83,12 @@ def ingest_game(
     parsed.sort(
         key=lambda item: (max((d.draw_date for d in item[0].draws), default=date.min), item[0].source)
     )
-    for pf, sha, size in parsed:
-        result.files.append(load_parsed(con, pf, sha256=sha, size=size, run_id=run_id, limits=limits))
+    for pf, sha, size, fetched_sha in parsed:
+        result.files.append(
+            load_parsed(
+                con, pf, sha256=sha, size=size, run_id=run_id, limits=limits, fetched_sha256=fetched_sha
+            )
+        )
     result.counts = record_counts(con, game, run_id)
     return result
 
@@ -93,9 +101,13 @@ def _parse_location(
     today: date | None,
     run_id: str | None,
     limits: FileLimits,
-) -> tuple[FileReport | None, list[tuple[ParsedFile, str, int]]]:
-    """Parse the CSVs of one file: all of ``game``'s, or (one failing) none, with the failure logged."""
-    ours: list[tuple[ParsedFile, str, int]] = []
+    fetched: str,
+) -> tuple[FileReport | None, list[tuple[ParsedFile, str, int, str]]]:
+    """Parse the CSVs of one file: all of ``game``'s, or (one failing) none, with the failure logged.
+
+    ``fetched`` is the sha256 of the file as fetched (the zip, or the CSV itself), logged with each CSV.
+    """
+    ours: list[tuple[ParsedFile, str, int, str]] = []
     for name, member in members:
         sha = sha256_of(member)
         try:
@@ -106,13 +118,28 @@ def _parse_location(
             if not relevant:
                 return None, []
             return log_failed_file(
-                con, name, str(exc), game=game, sha256=sha, size=len(member), run_id=run_id
+                con,
+                name,
+                str(exc),
+                game=game,
+                sha256=sha,
+                size=len(member),
+                run_id=run_id,
+                fetched_sha256=fetched,
             ), []
         rejected = len(pf.rejected_lines)
         if too_many_rejected(pf.rows_read, rejected, limits.reject_file_share):
             report = log_rejected_file(
-                con, pf, pf.rejects, rejected, sha256=sha, size=len(member), run_id=run_id, limits=limits
+                con,
+                pf,
+                pf.rejects,
+                rejected,
+                sha256=sha,
+                size=len(member),
+                run_id=run_id,
+                limits=limits,
+                fetched_sha256=fetched,
             )
             return report, []
-        ours.append((pf, sha, len(member)))
+        ours.append((pf, sha, len(member), fetched))
     return None, ours

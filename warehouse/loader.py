@@ -58,6 +58,7 @@ class FileReport:
     rejected: int = 0
     error: str | None = None
     reject_reasons: list[str] = field(default_factory=list)
+    fetched_sha256: str | None = None  # of the file as fetched: the zip holding this CSV, or the CSV
 
     @property
     def ok(self) -> bool:
@@ -288,6 +289,7 @@ def load_parsed(
     size: int | None,
     run_id: str | None = None,
     limits: FileLimits | None = None,
+    fetched_sha256: str | None = None,
 ) -> FileReport:
     """Load one parsed file in one transaction and log it; returns what it did.
 
@@ -327,7 +329,13 @@ def load_parsed(
                 line_status[d.line_no] = min(previous, status, key=_PRECEDENCE.index)
             _write_draws(con, table, to_write, loaded_at, parsed.source, as_of, started)
             _raise_as_of(con, table, newer_source, parsed.source, as_of)
-        report = FileReport(file=parsed.source, game=parsed.game, sha256=sha256, rows_read=parsed.rows_read)
+        report = FileReport(
+            file=parsed.source,
+            game=parsed.game,
+            sha256=sha256,
+            rows_read=parsed.rows_read,
+            fetched_sha256=fetched_sha256,
+        )
         for status in line_status.values():
             setattr(report, status.value, getattr(report, status.value) + 1)
         rejects.sort(key=lambda r: r.line_no)
@@ -343,7 +351,15 @@ def load_parsed(
     if whole:
         con.execute("ROLLBACK")
         return log_rejected_file(
-            con, parsed, rejects, report.rejected, sha256=sha256, size=size, run_id=run_id, limits=limits
+            con,
+            parsed,
+            rejects,
+            report.rejected,
+            sha256=sha256,
+            size=size,
+            run_id=run_id,
+            limits=limits,
+            fetched_sha256=fetched_sha256,
         )
     return report
 
@@ -358,6 +374,7 @@ def log_rejected_file(
     size: int | None,
     run_id: str | None,
     limits: FileLimits,
+    fetched_sha256: str | None = None,
 ) -> FileReport:
     """Record a file rejected as a whole: a failed ingest_log row with the counts, and its first rejects."""
     ensure_schema(con)
@@ -377,6 +394,7 @@ def log_rejected_file(
         rejected=rejected,
         error=reason,
         reject_reasons=[r.reason for r in first],
+        fetched_sha256=fetched_sha256,
     )
     con.execute("BEGIN TRANSACTION")
     try:
@@ -398,10 +416,11 @@ def log_failed_file(
     sha256: str | None = None,
     size: int | None = None,
     run_id: str | None = None,
+    fetched_sha256: str | None = None,
 ) -> FileReport:
     """Record a file that could not be read at all."""
     ensure_schema(con)
-    report = FileReport(file=file, game=game, sha256=sha256, error=error)
+    report = FileReport(file=file, game=game, sha256=sha256, error=error, fetched_sha256=fetched_sha256)
     _log(con, report, None, size, run_id, datetime.now())
     return report
 
@@ -417,8 +436,9 @@ def _log(
     row = con.execute(
         """
         INSERT INTO ingest_log (run_id, game, file, sha256, bytes, encoding, rows_read, rows_inserted,
-            rows_updated, rows_unchanged, rows_rejected, status, error, started_at, finished_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+            rows_updated, rows_unchanged, rows_rejected, status, error, started_at, finished_at,
+            fetched_sha256)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)
         RETURNING ingest_id
         """,
         [
@@ -436,6 +456,7 @@ def _log(
             "ok" if r.ok else "failed",
             r.error,
             started,
+            r.fetched_sha256,
         ],
     ).fetchall()[0]
     return int(row[0])

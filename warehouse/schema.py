@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Changes to tables an earlier version created (each idempotent), by the version that made them.
 MIGRATIONS: dict[int, list[str]] = {
@@ -18,6 +18,9 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE number_stats ALTER COLUMN max_gap DROP NOT NULL",
         "ALTER TABLE number_stats ADD COLUMN IF NOT EXISTS gap_before_first INTEGER",
     ],
+    # v3: the sha256 of the file as fetched (a zip archive, or the CSV itself), so that a download
+    # whose bytes were already ingested is recognised before any run (rows before v3: NULL).
+    3: ["ALTER TABLE ingest_log ADD COLUMN IF NOT EXISTS fetched_sha256 VARCHAR"],
 }
 
 # The three draw tables share one shape so one loader serves them all.
@@ -104,9 +107,9 @@ TREND_DDL = [
     )
     """,
 ]
-# v3: the trend tables. New tables only (nothing earlier changes); DDL creates them on any warehouse,
+# v4: the trend tables. New tables only (nothing earlier changes); DDL creates them on any warehouse,
 # the migration is listed so an older warehouse records the version that brought them.
-MIGRATIONS[3] = TREND_DDL
+MIGRATIONS[4] = TREND_DDL
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)",
@@ -148,7 +151,8 @@ DDL = [
         status          VARCHAR   NOT NULL CHECK (status IN ('ok', 'failed')),
         error           VARCHAR,
         started_at      TIMESTAMP NOT NULL,
-        finished_at     TIMESTAMP NOT NULL
+        finished_at     TIMESTAMP NOT NULL,
+        fetched_sha256  VARCHAR
     )
     """,
     """

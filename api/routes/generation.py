@@ -122,13 +122,37 @@ async def generate_advanced(
 
 
 def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -> None:
+    enqueue_job(
+        state,
+        task_id,
+        game,
+        kind=body.strategy.value,
+        total=body.count,
+        task_name=TASK_NAME,
+        kwargs={
+            "game": game.value,
+            "strategy": body.strategy.value,
+            "count": body.count,
+            "seed": body.seed,
+            "window": body.window.public(),
+            "exclude": sorted(set(body.exclude)),
+            "exclude_bonus": sorted(set(body.exclude_bonus)),
+        },
+    )
+
+
+def enqueue_job(
+    state: AppState, task_id: str, game: Game, kind: str, total: int, task_name: str, kwargs: dict[str, Any]
+) -> None:
+    """Write the job record (``kind``: a strategy, or ``wheel``; ``total`` progress units), then
+    queue the task; 503 and nothing left behind when the job store or the broker is unreachable."""
     settings = state.settings
     try:
         state.jobs.create(
             task_id,
             game.value,
-            body.strategy.value,
-            body.count,
+            kind,
+            total,
             queued_ttl_s=round(settings.job_queue_timeout_s)
             + settings.task_time_limit_s
             + settings.cache_ttl_generation_s,
@@ -137,19 +161,7 @@ def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -
         raise ServiceUnavailableError(f"the job store (Redis) is unreachable ({type(exc).__name__})") from exc
     try:
         state.celery.send_task(
-            TASK_NAME,
-            task_id=task_id,
-            queue=settings.celery_queue,
-            retry=False,
-            kwargs={
-                "game": game.value,
-                "strategy": body.strategy.value,
-                "count": body.count,
-                "seed": body.seed,
-                "window": body.window.public(),
-                "exclude": sorted(set(body.exclude)),
-                "exclude_bonus": sorted(set(body.exclude_bonus)),
-            },
+            task_name, task_id=task_id, queue=settings.celery_queue, retry=False, kwargs=kwargs
         )
     except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
         with contextlib.suppress(redis.RedisError, OSError):
@@ -173,8 +185,9 @@ def _not_found(game: Game, task_id: str) -> NotFoundError:
     return NotFoundError("task_id", f"no {game.value} generation {shown!r}: never issued here, or expired")
 
 
-def _status(state: AppState, game: Game, task_id: str) -> TaskStatus:
-    """The job record decides; the result backend only settles it and holds the grids.
+def task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
+    """A job's state (generation or check; 404 unknown): the job record decides, the result backend
+    only settles it and holds the result.
 
     States never go backwards: the record moves PENDING < STARTED < PROGRESS < SUCCESS | FAILURE,
     terminal states are written once, and SUCCESS is written only after the result is stored.
@@ -209,6 +222,6 @@ async def task_status(
 ) -> TaskStatus:
     """PENDING, STARTED, PROGRESS (with done/total), SUCCESS (with the grids) or FAILURE (with a reason)."""
     try:
-        return await run_in_threadpool(_status, state, game, task_id)
+        return await run_in_threadpool(task_state, state, game, task_id)
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc

@@ -6,9 +6,10 @@ import dagster as dg
 
 from lottery.backtest import BacktestConfig, BacktestResult, backtest
 from lottery.games import Game
-from lottery.significance import cutoff_text, p_text
+from lottery.significance import cutoff_text
 from lottery.stats.models import StatsFilter
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
 from pipelines.resources import Warehouse
 from warehouse.backtests import store_backtest
 from warehouse.statistics import load_window
@@ -30,26 +31,29 @@ class BacktestRunConfig(dg.Config):
     seed: int = 0
 
 
+# Each strategy's result in the back-test just stored, against random tickets.
+VERDICTS_SQL = """
+    SELECT strategy, targets, tickets,
+           round(mean_main_matches, 4) AS mean_matches, round(expected_main_matches, 4) AS random_tickets,
+           round(main_ci_low, 4) AS ci95_low, round(main_ci_high, 4) AS ci95_high, main_p_value AS p,
+           round(any_prize_rate, 4) AS any_prize_rate, round(expected_any_prize_rate, 4) AS random_prize_rate,
+           verdict
+    FROM backtests WHERE game = ? AND run_date = ? ORDER BY strategy
+"""
+
+
 def backtest_markdown(result: BacktestResult) -> str:
-    """The result table, with the exact expectation and the uncertainty next to every figure."""
-
-    def num(x: float | None, fmt: str = ".3f") -> str:
-        return "—" if x is None else format(x, fmt)
-
+    """What was tested, the conclusion and the caveats, as prose (the figures are in the preview table)."""
     lines = [
         f"### {result.game.value}: {result.strategies[0].targets} draws "
         f"({result.first_target} → {result.last_target}), {result.config.grids} grids per strategy and draw",
         "",
-        "| strategy | mean matches | random tickets | 95 % CI | p | any prize | random tickets | verdict |",
-        "|---|---:|---:|---|---:|---:|---:|---|",
+        "Each strategy's mean matches, 95 % CI, p-value, prize rate and verdict against random tickets: "
+        "the `preview` table.",
+        "",
+        result.conclusion,
+        "",
     ]
-    for s in result.strategies:
-        lines.append(
-            f"| {s.strategy.value} | {s.mean_main_matches:.3f} | {s.expected_main_matches:.3f} | "
-            f"[{num(s.main_ci_low)}, {num(s.main_ci_high)}] | {p_text(s.main_p_value)} | "
-            f"{s.any_prize_rate:.2%} | {s.expected_any_prize_rate:.2%} | {s.verdict} |"
-        )
-    lines += ["", result.conclusion, ""]
     if result.cutoff is not None:
         cut = cutoff_text(result.cutoff)
         lines += [f"Cutoff allowing for the {result.comparisons} comparisons: p < {cut}.", ""]
@@ -64,7 +68,10 @@ def build_backtest_asset(game: Game) -> dg.AssetsDefinition:
         key=backtest_asset_key(game),
         group_name=BACKTEST_GROUP,
         deps=[draws_asset_key(game)],
-        kinds={"duckdb", "numpy"},
+        kinds={"duckdb", "numpy", "table"},
+        owners=OWNERS,
+        tags={"game": game.value},
+        metadata=table_definition_metadata("backtests"),
         pool=DUCKDB_POOL,
         description=(
             f"Walk-forward back-test of every strategy on {game.value}: for each of the last N draws, grids "
@@ -75,6 +82,7 @@ def build_backtest_asset(game: Game) -> dg.AssetsDefinition:
     def _backtest(
         context: dg.AssetExecutionContext, config: BacktestRunConfig, warehouse: Warehouse
     ) -> dg.MaterializeResult:
+        run_date = date.today()
         with warehouse.connect() as con:
             draws = load_window(con, game, StatsFilter())
             targets = min(config.draws, draws.size - MIN_HISTORY)
@@ -84,16 +92,21 @@ def build_backtest_asset(game: Game) -> dg.AssetsDefinition:
                     f"{MIN_HISTORY} earlier ones; nothing stored"
                 )
                 context.log.warning(message)
-                return dg.MaterializeResult(metadata={"targets": 0, "summary": dg.MetadataValue.md(message)})
+                table = game_table_metadata(con, "backtests", game, VERDICTS_SQL, [game.value, run_date])
+                return dg.MaterializeResult(
+                    metadata={**table, "targets": 0, "summary": dg.MetadataValue.md(message)}
+                )
             if targets < config.draws:
                 context.log.warning(
                     "only %d targets have %d earlier draws (asked %d)", targets, MIN_HISTORY, config.draws
                 )
             run = BacktestConfig(draws=targets, grids=config.grids, seed=config.seed, min_history=MIN_HISTORY)
             result = backtest(draws, run)
-            store_backtest(con, result, date.today())
+            store_backtest(con, result, run_date)
+            table = game_table_metadata(con, "backtests", game, VERDICTS_SQL, [game.value, run_date])
         return dg.MaterializeResult(
             metadata={
+                **table,
                 "targets": result.strategies[0].targets,
                 "first_target": str(result.first_target),
                 "last_target": str(result.last_target),

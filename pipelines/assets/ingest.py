@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from lottery.games import Game
+from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
 from pipelines.resources import FdjSource, Warehouse
 from warehouse.ingest import IngestResult, ingest_game
 
@@ -17,18 +18,35 @@ def draws_asset_key(game: Game) -> dg.AssetKey:
     return dg.AssetKey(f"{game.value}_draws")
 
 
-def _files_markdown(result: IngestResult) -> str:
-    lines = [
-        "| file | read | inserted | updated | unchanged | rejected | error |",
-        "|---|---:|---:|---:|---:|---:|---|",
-    ]
-    for f in result.files:
-        name = f.file.rsplit("/", 1)[-1]
-        lines.append(
-            f"| {name} | {f.rows_read} | {f.inserted} | {f.updated} | {f.unchanged} | {f.rejected} "
-            f"| {f.error or ''} |"
+def files_table(result: IngestResult) -> dg.MetadataValue:
+    """One row per file read: its counts and, when refused, why."""
+    counts = ("rows_read", "inserted", "updated", "unchanged", "rejected")
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn("file", "VARCHAR"),
+            *(dg.TableColumn(name, "INTEGER") for name in counts),
+            dg.TableColumn("error", "VARCHAR"),
+        ]
+    )
+    records = [
+        dg.TableRecord(
+            {
+                "file": f.file.rsplit("/", 1)[-1],
+                **{name: getattr(f, name) for name in counts},
+                "error": f.error,
+            }
         )
-    return "\n".join(lines)
+        for f in result.files
+    ]
+    return dg.MetadataValue.table(records=records, schema=schema)
+
+
+# The game's last five draws, as the catalog previews them.
+LAST_DRAWS_SQL = """
+    SELECT draw_date, tirage, numbers, bonus, fdj_draw_id,
+           regexp_extract(source_file, '[^/]+$') AS source_file
+    FROM draws WHERE game = ? ORDER BY draw_date DESC, tirage DESC LIMIT 5
+"""
 
 
 def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
@@ -37,7 +55,10 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
     @dg.asset(
         key=draws_asset_key(game),
         group_name=INGEST_GROUP,
-        kinds={"duckdb", "python"},
+        kinds={"duckdb", "python", "table"},
+        owners=OWNERS,
+        tags={"game": game.value},
+        metadata=table_definition_metadata("draws"),
         pool=DUCKDB_POOL,
         description=(
             f"Every {game.value} draw FDJ published, from the configured source: main-formula draws in "
@@ -65,8 +86,9 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
             first, last = con.execute(
                 "SELECT min(draw_date), max(draw_date) FROM draws WHERE game = ?", [game.value]
             ).fetchall()[0]
+            table = game_table_metadata(con, "draws", game, LAST_DRAWS_SQL, [game.value])
         metadata = {
-            "dagster/row_count": result.counts.get("main", 0),
+            **table,
             "files": len(result.files),
             "rows_read": result.total("rows_read"),
             "inserted": result.total("inserted"),
@@ -76,7 +98,7 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
             "first_draw": str(first),
             "last_draw": str(last),
             "tables": dg.MetadataValue.json(result.counts),
-            "ingest": dg.MetadataValue.md(_files_markdown(result)),
+            "files_read": files_table(result),
         }
         if result.failed:
             problems = "; ".join(f.error or "" for f in result.failed)

@@ -10,12 +10,37 @@ from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.assets.trends import trends_asset_key
+from pipelines.catalog import OWNERS
 from pipelines.resources import RedisCache, ServingStore, Warehouse
 from serving import cache
-from serving.snapshot import precomputed_entries, publish, read_manifest, snapshot_entries
+from serving.snapshot import Manifest, precomputed_entries, publish, read_manifest, snapshot_entries
 
 SERVING_GROUP = "serving"
 SERVING_KEY = dg.AssetKey("serving_snapshot")
+
+
+def manifest_table(manifest: Manifest) -> dg.MetadataValue:
+    """What the published snapshot holds, one row per game."""
+    columns = {"game": "VARCHAR", "draws": "INTEGER", "first_draw": "DATE", "last_draw": "DATE"}
+    schema = dg.TableSchema(
+        columns=[
+            *(dg.TableColumn(n, t) for n, t in columns.items()),
+            dg.TableColumn("data_version", "VARCHAR"),
+        ]
+    )
+    records = [
+        dg.TableRecord(
+            {
+                "game": game,
+                "draws": m.draw_count,
+                "first_draw": m.first_draw,
+                "last_draw": m.last_draw,
+                "data_version": m.data_version,
+            }
+        )
+        for game, m in manifest.games.items()
+    ]
+    return dg.MetadataValue.table(records=records, schema=schema)
 
 
 @dg.asset(
@@ -27,7 +52,8 @@ SERVING_KEY = dg.AssetKey("serving_snapshot")
         *(backtest_asset_key(g) for g in Game),
         *(trends_asset_key(g) for g in Game),
     ],
-    kinds={"duckdb"},
+    kinds={"duckdb", "redis"},
+    owners=OWNERS,
     pool=DUCKDB_POOL,
     description=(
         "An immutable, read-only copy of what the API serves (draws, prize tiers, today's statistics "
@@ -61,6 +87,7 @@ def serving_snapshot(
             "prewarmed_entries": warmed,
             "serving_dir": serving.directory,
             "data_versions": dg.MetadataValue.json({g: m.data_version for g, m in manifest.games.items()}),
+            "preview": manifest_table(manifest),
         }
     )
 
@@ -69,6 +96,7 @@ def serving_snapshot(
     group_name=SERVING_GROUP,
     deps=[SERVING_KEY],
     kinds={"redis"},
+    owners=OWNERS,
     description=(
         "Writes every precomputed quick and full stats payload (all history, every year and year+month, "
         "last 50/100, both games) into Redis under keys carrying the data_version, with their TTLs, so the "

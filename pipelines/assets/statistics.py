@@ -13,6 +13,7 @@ import dagster as dg
 from lottery.games import Game
 from lottery.stats.models import FullStats
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
 from pipelines.resources import Warehouse
 from warehouse.snapshots import audit_snapshot, write_snapshot
 
@@ -24,20 +25,32 @@ CHECKS = {
 }
 
 
+# The five most and five least drawn numbers over all history in the snapshot just written.
+HOT_COLD_SQL = """
+    WITH ranked AS (
+        SELECT number, count, expected, frequency, current_gap, max_gap, last_drawn,
+               row_number() OVER (ORDER BY count DESC, number) AS hot_rank,
+               row_number() OVER (ORDER BY count, number) AS cold_rank
+        FROM number_stats
+        WHERE game = ? AND snapshot_date = ? AND scope = 'all' AND ball = 'number'
+    )
+    SELECT CASE WHEN hot_rank <= 5 THEN 'most drawn' ELSE 'least drawn' END AS side,
+           number, count, round(expected, 1) AS expected, round(frequency, 4) AS frequency,
+           current_gap, max_gap, last_drawn
+    FROM ranked WHERE hot_rank <= 5 OR cold_rank <= 5
+    ORDER BY hot_rank <= 5 DESC, count DESC, number
+"""
+
+
 def headline_markdown(full: FullStats) -> str:
-    """Draw count, most and least drawn numbers, chi-square verdicts, as Markdown for the UI."""
-    by_count = sorted(full.numbers, key=lambda s: (-s.count, s.number))
-    fmt = ", ".join
-    most = fmt(f"**{s.number}** ({s.count})" for s in by_count[:5])
-    least = fmt(f"**{s.number}** ({s.count})" for s in by_count[-5:][::-1])
+    """Draw count, the fair expectation and the chi-square verdicts, as Markdown prose for the UI."""
     r = full.randomness
     return "\n".join(
         [
             f"### {full.game.value}: {full.draw_count} draws, {full.first_draw.draw_date} → "
             f"{full.last_draw.draw_date}",
             f"- expected count per number under fair draws: {full.numbers[0].expected:.1f}",
-            f"- most drawn: {most}",
-            f"- least drawn: {least}",
+            "- most and least drawn numbers: the `preview` table",
             f"- numbers chi-square: X² = {r.numbers.corrected_statistic:.1f} (corrected), "
             f"df = {r.numbers.df}, p = {r.numbers.p_value:.3g}. {r.numbers.verdict}",
             f"- bonus chi-square: X² = {r.bonus.corrected_statistic:.1f}, df = {r.bonus.df}, "
@@ -60,13 +73,17 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
         key=key,
         group_name=STATS_GROUP,
         deps=[draws_asset_key(game)],
-        kinds={"duckdb", "numpy"},
+        kinds={"duckdb", "numpy", "table"},
+        owners=OWNERS,
+        tags={"game": game.value},
+        metadata=table_definition_metadata("number_stats"),
         pool=DUCKDB_POOL,
         check_specs=[dg.AssetCheckSpec(name, asset=key, description=d) for name, d in CHECKS.items()],
         description=(
             f"Today's {game.value} statistics (quick and full) for all history, every year and year+month "
             "that has draws, and the last 50/100 draws: `stats_snapshots` (JSON payloads, as the API serves "
-            "them) and `number_stats` (one row per ball). Earlier days are kept."
+            "them) and `number_stats` (one row per ball; its columns, this game's row count and the most and "
+            "least drawn numbers are shown here). Earlier days are kept."
         ),
     )
     def _statistics(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -74,6 +91,7 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             report = write_snapshot(con, game, today)
             audit = audit_snapshot(con, game, today)
+            table = game_table_metadata(con, "number_stats", game, HOT_COLD_SQL, [game.value, today])
         assert report.headline is not None
         checks = {
             "counts_add_up": audit.bad_sums,
@@ -84,7 +102,8 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
             metadata={
                 "snapshot_date": str(today),
                 "scopes": report.scopes,
-                "dagster/row_count": report.scopes * 2,
+                **table,
+                "payload_rows": report.scopes * 2,
                 "draw_count": report.headline.draw_count,
                 "data_version": report.data_version,
                 "numbers_chi_square_p": report.headline.randomness.numbers.p_value,

@@ -8,10 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from intake.sources import expand, fetch, game_hint, is_url
+from intake.sources import TransientDownloadError, expand, fetch, game_hint, is_url
+from lottery.fdj.parse import FdjFileError
 from lottery.games import Game
 from tests.conftest import LocalServer, shipped_bytes
+from tests.pipelines.archive_server import archive_server
 from warehouse.ingest import ingest_game
 
 
@@ -93,3 +96,22 @@ def test_ingest_plain_csv_url_next_to_a_missing_one(
         ("failed", missing),
         ("ok", good),
     ]
+
+
+def test_download_failures_say_whether_trying_later_may_help(no_proxy: None) -> None:
+    """HTTP 5xx/429, a timeout or no connection are transient; a 404 is not (the URL is wrong)."""
+    with archive_server() as server:
+        busy = server.serve("busy", b"later", status=503)
+        limited = server.serve("limited", b"later", status=429)
+        with pytest.raises(TransientDownloadError, match="HTTP 503"):
+            fetch(busy, timeout_s=2)
+        with pytest.raises(TransientDownloadError, match="HTTP 429"):
+            fetch(limited, timeout_s=2)
+        with pytest.raises(FdjFileError, match="HTTP 404 Not Found") as missing:
+            fetch(server.url("gone"), timeout_s=2)
+        assert not isinstance(missing.value, TransientDownloadError)
+        stalled = server.serve("stalled", b"x" * 100, stall_s=10)
+        with pytest.raises(TransientDownloadError, match="ReadTimeout"):
+            fetch(stalled, timeout_s=0.5)
+    with pytest.raises(TransientDownloadError, match="ConnectError"):
+        fetch(server.url("closed"), timeout_s=2)  # the server is gone: connection refused

@@ -158,7 +158,8 @@ def test_unbalanced_ingest_log_is_an_error(fixture_dir: Path, tmp_path: Path) ->
 
 
 def test_definitions_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """WAREHOUSE_PATH, FDJ_SOURCE and HTTP_TIMEOUT_S configure the resources; both ingest assets, 8 checks."""
+    """WAREHOUSE_PATH, FDJ_SOURCE and HTTP_TIMEOUT_S configure the resources; both ingest assets, 8 checks
+    and their freshness check."""
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "w.duckdb"))
     monkeypatch.setenv("FDJ_SOURCE", "http://127.0.0.1:1/loto.zip")
     monkeypatch.setenv("HTTP_TIMEOUT_S", "7.5")
@@ -176,5 +177,7 @@ def test_definitions_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
         for k in graph.asset_check_keys
         if k.asset_key.to_user_string().endswith("_draws")
     }
-    assert ingest_checks == {(f"{g.value}_draws", name) for g in Game for name in CHECK_NAMES}
+    assert ingest_checks == {
+        (f"{g.value}_draws", name) for g in Game for name in {*CHECK_NAMES, "draws_fresh"}
+    }
     assert not (tmp_path / "w.duckdb").exists()

@@ -49,6 +49,12 @@ def test_cli_materialise_everything(fixture_dir: Path, tmp_path: Path, redis_url
             "no_rejected_rows",
         ):
             assert f"Asset check '{check}' on '{asset}' passed." in log
+    # On a real clock the excerpts (EuroMillions to 2026-05-19) are stale: the freshness check says so,
+    # names the first missed draw, and blocks nothing downstream.
+    assert "Asset check 'draws_fresh' on 'euromillions_draws' did not pass. Description: '" in log
+    assert "missing after its last draw of 2026-05-19: 2026-05-22, " in log
+    assert "Asset check 'statistics_fresh' on 'euromillions_statistics' passed." in log
+    assert 'Finished execution of step "serving_snapshot"' in log
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT game, count(*) FROM draws GROUP BY game ORDER BY game").fetchall() == [
             ("euromillions", 23),

@@ -33,6 +33,8 @@ def test_schedules_and_sensors_are_off_by_default_and_on_when_automation_is_enab
         "daily_statistics_schedule": ("0 6 * * *", "Europe/Paris"),
         "cache_cleanup_schedule": ("0 2 * * *", "Europe/Paris"),
         "weekly_report_schedule": ("0 8 * * 1", "Europe/Paris"),
+        "fdj_download_euromillions_schedule": (["30 23 * * 2,5", "30 5 * * 3,6"], "Europe/Paris"),
+        "fdj_download_loto_schedule": (["30 23 * * 1,3,6", "30 5 * * 0,2,4"], "Europe/Paris"),
     }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import matplotlib.image as mpimg
+import pandas as pd
 import pytest
 
 from lottery.backtest import StrategyBacktest, judge_backtest
@@ -223,8 +224,34 @@ def test_write_report_files(em_written: dict[str, Path]) -> None:
         assert path.stat().st_size > 0
     assert em_written["latest_html"].read_bytes() == em_written["html"].read_bytes()
     assert em_written["latest_md"].read_bytes() == em_written["md"].read_bytes()
+    assert em_written["latest_csv"].read_bytes() == em_written["csv"].read_bytes()
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["2026-W21.html", "2026-W21.md", "latest.html", "latest.md"]
+    assert names == [
+        "2026-W21.draws.csv",
+        "2026-W21.html",
+        "2026-W21.md",
+        "latest.draws.csv",
+        "latest.html",
+        "latest.md",
+    ]
+
+
+def test_draws_csv_holds_every_prize_tier_of_the_weeks_draws(
+    em_written: dict[str, Path], em_data: WeeklyReportData
+) -> None:
+    """One row per draw and prize rank, oldest first, read back by pandas with the report's figures."""
+    frame = pd.read_csv(em_written["csv"], dtype={"numbers": str, "bonus": str}, parse_dates=["draw_date"])
+    assert len(frame) == sum(len(d.prize_tiers) for d in em_data.draws) > 0
+    assert frame["draw_date"].is_monotonic_increasing
+    for draw in em_data.draws:
+        rows = frame[frame["draw_date"] == pd.Timestamp(draw.draw_date)]
+        assert (rows["numbers"] == " ".join(map(str, draw.numbers))).all()
+        assert (rows["bonus"] == " ".join(map(str, draw.bonus))).all()
+        for tier, row in zip(draw.prize_tiers, rows.itertuples(), strict=True):
+            read = [None if pd.isna(v) else v for v in (row.pattern, row.winners_europe, row.prize)]
+            assert (row.prize_table, row.rank) == (tier.prize_table, tier.rank)
+            assert read[:2] == [tier.pattern, tier.winners_europe]
+            assert read[2] == (None if tier.prize is None else pytest.approx(float(tier.prize)))
 
 
 def test_html_shows_the_weeks_draws(em_written: dict[str, Path], em_data: WeeklyReportData) -> None:
@@ -355,7 +382,8 @@ def test_write_twice_replaces_latest_atomically(
     assert first["html"].is_file()  # the older week stays
     names = sorted(p.name for p in (tmp_path / "euromillions").iterdir())
     assert names == [
-        "2026-W20.html", "2026-W20.md", "2026-W21.html", "2026-W21.md", "latest.html", "latest.md"
+        "2026-W20.draws.csv", "2026-W20.html", "2026-W20.md", "2026-W21.draws.csv", "2026-W21.html",
+        "2026-W21.md", "latest.draws.csv", "latest.html", "latest.md",
     ]  # fmt: skip
 
     # A failure while replacing leaves the previous latest whole and no temp file behind.

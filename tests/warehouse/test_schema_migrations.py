@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ def _as_version_1(con: duckdb.DuckDBPyConnection) -> None:
     """Turn a fresh warehouse into what schema version 1 created."""
     con.execute("ALTER TABLE number_stats DROP COLUMN gap_before_first")
     con.execute("ALTER TABLE number_stats ALTER COLUMN max_gap SET NOT NULL")
+    con.execute("ALTER TABLE ingest_log DROP COLUMN fetched_sha256")
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (1, now())")
 
@@ -31,7 +33,7 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
             "0.3, 1.0, 2, 5, 2.5, DATE '2025-12-30')"
         )
         ensure_schema(con)
-        assert SCHEMA_VERSION == 3
+        assert SCHEMA_VERSION == 4
         assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         columns = {
             name: nullable for name, _, nullable, *_ in con.execute("DESCRIBE number_stats").fetchall()
@@ -56,7 +58,7 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
 
 
 def test_version_2_warehouse_gains_the_trend_tables(tmp_path: Path) -> None:
-    """v3 adds the statistics-over-time tables; an older warehouse gets them and records version 3."""
+    """v4 adds the statistics-over-time tables; an older warehouse gets them and records version 4."""
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         ensure_schema(con)
         for table in ("trend_balls", "trend_chi_square", "trend_backtests"):
@@ -66,6 +68,22 @@ def test_version_2_warehouse_gains_the_trend_tables(tmp_path: Path) -> None:
         ensure_schema(con)
         tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         assert {"trend_balls", "trend_chi_square", "trend_backtests"} <= tables
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (3,)
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (4,)
         ensure_schema(con)  # idempotent
-        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 3").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 4").fetchone() == (1,)
+
+
+def test_version_2_ingest_log_gains_the_fetched_sha256_column(tmp_path: Path) -> None:
+    """v3: ingest_log rows keep the sha256 of the file as fetched; rows from before v3 keep NULL."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ingest_game(con, Game.EUROMILLIONS, str(SHIPPED / "euromillions" / "euromillions.csv"))
+        con.execute("ALTER TABLE ingest_log DROP COLUMN fetched_sha256")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES (2, now())")
+        ensure_schema(con)
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        assert con.execute("SELECT count(*), count(fetched_sha256) FROM ingest_log").fetchone() == (1, 0)
+        second = SHIPPED / "euromillions" / "euromillions_2.csv"
+        ingest_game(con, Game.EUROMILLIONS, str(second))
+        fetched = con.execute("SELECT fetched_sha256 FROM ingest_log WHERE fetched_sha256 NOTNULL").fetchall()
+        assert fetched == [(hashlib.sha256(second.read_bytes()).hexdigest(),)]

@@ -9,6 +9,9 @@ import { DrawsPage } from "./pages/DrawsPage";
 import { GeneratePage } from "./pages/GeneratePage";
 import { PerformancePage } from "./pages/PerformancePage";
 import { ReportPage } from "./pages/ReportPage";
+import { OddsPage } from "./pages/OddsPage";
+import { CheckPage } from "./pages/CheckPage";
+import { WheelPage } from "./pages/WheelPage";
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 60_000, retry: 1, refetchOnWindowFocus: false } },
@@ -25,8 +28,11 @@ export function App() {
                 <Route index element={<StatsPage />} />
                 <Route path="tirages" element={<DrawsPage />} />
                 <Route path="generer" element={<GeneratePage />} />
+                <Route path="check" element={<CheckPage />} />
                 <Route path="performance" element={<PerformancePage />} />
                 <Route path="rapport" element={<ReportPage />} />
+                <Route path="odds" element={<OddsPage />} />
+                <Route path="wheel" element={<WheelPage />} />
                 <Route path="*" element={<StatsPage />} />
               </Route>
             </Routes>

@@ -8,6 +8,9 @@ const LINKS = [
   { to: "/", key: "nav.stats", end: true },
   { to: "/tirages", key: "nav.draws" },
   { to: "/generer", key: "nav.generate" },
+  { to: "/odds", key: "nav.odds" },
+  { to: "/check", key: "nav.check" },
+  { to: "/wheel", key: "nav.wheel" },
   { to: "/performance", key: "nav.performance" },
   { to: "/rapport", key: "nav.report" },
 ];

@@ -19,16 +19,16 @@ export interface GenerationResult {
   grids: Grid[];
   note: string;
 }
-export interface TaskStatus {
+export interface TaskStatus<R = GenerationResult> {
   task_id: string;
   state: string;
   progress: { done: number; total: number } | null;
-  result: GenerationResult | null;
+  result: R | null;
   error: string | null;
 }
 
 export const RUNNING_STATES = new Set(["PENDING", "STARTED", "PROGRESS", "RETRY", "RECEIVED"]);
-export const isRunning = (s: TaskStatus | null) => s !== null && RUNNING_STATES.has(s.state);
+export const isRunning = <R,>(s: TaskStatus<R> | null) => s !== null && RUNNING_STATES.has(s.state);
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -40,9 +40,9 @@ export interface PollOptions {
 }
 
 /** Polls `url` every `intervalMs` (after each answer, never overlapping) while the task runs; null url = idle. */
-export function useTaskPolling(url: string | null, opts: PollOptions = {}) {
+export function useTaskPolling<R = GenerationResult>(url: string | null, opts: PollOptions = {}) {
   const { intervalMs = 150, fetcher = (i, init) => fetch(i, init), maxPolls = 4000 } = opts;
-  const [status, setStatus] = useState<TaskStatus | null>(null);
+  const [status, setStatus] = useState<TaskStatus<R> | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
@@ -57,7 +57,7 @@ export function useTaskPolling(url: string | null, opts: PollOptions = {}) {
     const tick = async () => {
       polls += 1;
       try {
-        const { data } = await getJson<TaskStatus>(url, fetcherRef.current);
+        const { data } = await getJson<TaskStatus<R>>(url, fetcherRef.current);
         if (cancelled) return;
         setStatus(data);
         if (RUNNING_STATES.has(data.state)) {

@@ -94,3 +94,54 @@ export interface PerformanceMetrics {
   backtest_note: string;
   service: { uptime_s: number; data_version: string; last_pipeline_run: { published_at: string | null; run_id: string | null } };
 }
+
+/** GET /api/{game}/odds (serving/odds.py OddsAnswer). */
+export interface OddsPayout {
+  draws_paid: number;
+  draws_without_winner: number;
+  mean: number | null;
+  median: number | null;
+  minimum: number | null;
+  maximum: number | null;
+  fdj_ranks: number[];
+}
+export interface OddsRank {
+  rank: number;
+  pattern: string;
+  probability: number;
+  probability_exact: string;
+  one_in: number;
+  one_in_rounded: number;
+  payout: OddsPayout | null;
+  return_per_euro: number | null;
+}
+export interface OddsAnswer {
+  date: string;
+  game: string;
+  data_version: string;
+  era: {
+    start: string;
+    end: string | null;
+    numbers: string;
+    bonus: string;
+    numbers_count: number;
+    numbers_max: number;
+    bonus_count: number;
+    bonus_max: number;
+    combinations: number;
+  };
+  price: { start: string; cents: number; euros: number; source: string; note: string } | null;
+  draws_covered: number;
+  first_draw: string | null;
+  last_draw: string | null;
+  ranks: OddsRank[];
+  any_rank: { probability: number; probability_exact: string; one_in: number; one_in_rounded: number };
+  value: {
+    below_jackpot: number | null;
+    jackpot: number | null;
+    total: number | null;
+    ranks_without_payout: number[];
+    jackpot_note: string;
+  } | null;
+  notes: string[];
+}

@@ -1,5 +1,5 @@
 /** Générer: a generation request, its live progress, then the grids with the odds banner. */
-import { useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { ApiError, apiUrl, postJson } from "../lib/api";
 import { errorsByField } from "../lib/errors";
 import { buildBody, type GenerateForm } from "../lib/form";
@@ -9,6 +9,7 @@ import { fmtMs, fmtNum, gridsCsv } from "../lib/format";
 import { isRunning, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
 import { copyText } from "../lib/clipboard";
+import { lastGenerationKey } from "../lib/check";
 
 /** Grids listed on the page (the copy and the CSV hold all of them). */
 const SHOWN = 500;
@@ -52,6 +53,15 @@ export function GeneratePage() {
   };
 
   const result = status?.state === "SUCCESS" ? status.result : null;
+  useEffect(() => {
+    // The Vérifier page offers to check the grids of the last finished generation.
+    if (status?.state !== "SUCCESS") return;
+    try {
+      globalThis.localStorage?.setItem(lastGenerationKey(game), status.task_id);
+    } catch {
+      /* storage unavailable: the page just won't offer it */
+    }
+  }, [status, game]);
   const bonusName = t(`common.bonus.${game}`);
   const upd = (k: keyof GenerateForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
 

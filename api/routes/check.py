@@ -1,0 +1,207 @@
+"""The ticket checker: what tickets (or a generation's grids) would have won over past draws.
+
+Small checks answer 200 at once; checks of more than ``CHECK_DIRECT_MAX_CELLS`` tickets x draws are
+queued on Celery (202 + ``status_url``, polled on the generation's task-status route).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import GameDep, StateDep, check_max
+from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
+from api.routes.generation import Accepted, enqueue_job, task_state
+from api.state import AppState, ServiceUnavailableError
+from lottery.checker import (
+    CheckRequestError,
+    DrawHistory,
+    Segment,
+    Ticket,
+    answer,
+    check,
+    segments,
+    ticket_problems,
+    unplayable_problems,
+)
+from lottery.games import Game
+from lottery.stats.models import StatsFilter
+from serving import queries
+
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+TASK_NAME = "lotostats.check_tickets"
+PATH = re.compile(r"/api/[^/]+/check")  # its body limit is API_MAX_CHECK_BODY_BYTES
+MAX_TICKETS = 10_000  # the schema's ceiling; API_MAX_CHECK_TICKETS may lower it
+MAX_BALLS = 16  # more than any ticket holds; the game's own count is checked below
+
+
+class TicketIn(BaseModel):
+    """One grid, as elsewhere in the API."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    numbers: list[int] = Field(max_length=MAX_BALLS, description="Main numbers (5)")
+    bonus: list[int] = Field(
+        default_factory=list, max_length=MAX_BALLS, description="Stars (2) or the chance number (1)"
+    )
+
+
+class CheckRequest(BaseModel):
+    """Tickets to check, or the task id of a finished generation whose grids to check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tickets: list[TicketIn] | None = Field(default=None, min_length=1, max_length=MAX_TICKETS)
+    task_id: str | None = Field(default=None, min_length=1, max_length=64)
+    window: StatsFilter = Field(default_factory=StatsFilter, description="Draws to check against")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CheckRequest:
+        if (self.tickets is None) == (self.task_id is None):
+            raise ValueError("give either tickets or task_id (a finished generation), not both or neither")
+        return self
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request checked and ready to run: its tickets, the window's draws and their eras."""
+
+    tickets: list[Ticket]
+    history: DrawHistory
+    window: DrawHistory
+    segments: list[Segment]
+    data_version: str
+
+    @property
+    def cells(self) -> int:
+        """tickets x draws: the work of the check."""
+        return len(self.tickets) * self.window.size
+
+
+def _generation_tickets(state: AppState, game: Game, task_id: str) -> list[Ticket]:
+    """The grids of a finished generation (404 unknown, 409 not finished, 422 not a generation)."""
+    loc = ("body", "task_id")
+    try:
+        status = task_state(state, game, task_id)
+    except NotFoundError as exc:
+        raise CheckRequestError([(loc, exc.message)], status=404) from None
+    if status.state != "SUCCESS":
+        why = f": {status.error}" if status.error else ""
+        raise CheckRequestError(
+            [(loc, f"generation {task_id!r} is {status.state}{why}; check it once it is SUCCESS")], status=409
+        )
+    grids = (status.result or {}).get("grids")
+    if not isinstance(grids, list):
+        raise CheckRequestError([(loc, f"task {task_id!r} is not a grid generation")])
+    return [Ticket(tuple(g["numbers"]), tuple(g["bonus"])) for g in grids]
+
+
+def prepare(state: AppState, game: Game, body: CheckRequest) -> Prepared:
+    """Every reason the check can never succeed, as 4xx, before anything is computed or queued.
+
+    Blocking (snapshot reads, the job store): run it in a worker thread."""
+    body.window.validated()
+    check_max("last", body.window.last, state.settings.api_max_last)
+    if body.task_id is not None:
+        tickets = _generation_tickets(state, game, body.task_id)
+    else:
+        tickets = [Ticket(tuple(t.numbers), tuple(t.bonus)) for t in body.tickets or []]
+    limit = state.settings.api_max_check_tickets
+    if len(tickets) > limit:
+        raise CheckRequestError(
+            [(("body", "tickets"), f"at most {limit} tickets per check, got {len(tickets)}")]
+        )
+    if problems := ticket_problems(game, tickets):
+        raise CheckRequestError(problems)
+    view = state.view()
+    history = queries.check_history(view, game)
+    window = history.window(body.window)
+    if window.size == 0:
+        first = str(history.dates[0]) if history.size else None
+        held = f"draws run from {first} to {history.dates[-1]}" if first else "no draws are published yet"
+        raise CheckRequestError(
+            [
+                (
+                    ("body", "window"),
+                    f"no {game.value} draws match {body.window.public() or 'the window'}; {held}",
+                )
+            ]
+        )
+    segs = segments(window)
+    if problems := unplayable_problems(game, segs, tickets):
+        raise CheckRequestError(problems)
+    return Prepared(tickets, history, window, segs, view.manifest.version(game))
+
+
+def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int) -> dict[str, Any]:
+    """The check itself and its JSON answer."""
+    started = time.perf_counter()
+    outcome = check(
+        prepared.window,
+        prepared.tickets,
+        full_history=prepared.history,
+        segs=prepared.segments,
+        max_rows=max_rows,
+    )
+    return answer(outcome, window.public(), prepared.data_version, started)
+
+
+@router.post(
+    "/check",
+    responses={
+        200: {"description": "The check's result: per ticket its wins per draw and its totals"},
+        202: {"model": Accepted, "description": "A large check, queued: poll status_url"},
+        400: {"description": "Body that cannot be decoded"},
+        404: {"model": ErrorBody, "description": "Unknown game, or unknown generation task_id"},
+        409: {"model": ErrorBody, "description": "The generation named by task_id is not finished"},
+        413: {"model": ErrorBody, "description": "Request body too large"},
+        429: {"model": ErrorBody, "description": "Too many queued checks from this client; see Retry-After"},
+        503: {"model": ErrorBody, "description": "No snapshot yet, or broker or job store unreachable"},
+    },
+    summary="What tickets would have won over past draws",
+)
+async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, request: Request) -> JSONResponse:
+    """Check tickets (or a finished generation's grids, by ``task_id``) against the window's draws.
+
+    Each ticket plays only the draws whose rules admit it; wins are listed per draw with FDJ's payout,
+    up to API_CHECK_MAX_WIN_ROWS rows per answer (totals are always complete). More than
+    CHECK_DIRECT_MAX_CELLS tickets x draws are queued: 202 with ``status_url``."""
+    try:
+        prepared = await run_in_threadpool(prepare, state, game, body)
+    except (redis.RedisError, OSError) as exc:
+        raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc
+    settings = state.settings
+    if prepared.cells <= settings.check_direct_max_cells:
+        answer = await run_in_threadpool(
+            run_check, game, prepared, body.window, settings.api_check_max_win_rows
+        )
+        return JSONResponse(answer)
+    await state.generation_limit.check(request.client.host if request.client else "unknown")
+    task_id = str(uuid.uuid4())
+    await run_in_threadpool(_enqueue, state, game, prepared, body.window, task_id)
+    url = f"/api/{game.value}/task-status/{task_id}"
+    return JSONResponse(
+        status_code=202,
+        content=Accepted(task_id=task_id, status_url=url).model_dump(),
+        headers={"Location": url},
+    )
+
+
+def _enqueue(state: AppState, game: Game, prepared: Prepared, window: StatsFilter, task_id: str) -> None:
+    """Queue a large check through the job protocol every task shares (``enqueue_job``)."""
+    kwargs = {
+        "game": game.value,
+        "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],
+        "window": window.public(),
+        "max_rows": state.settings.api_check_max_win_rows,
+    }
+    enqueue_job(state, task_id, game, "check", len(prepared.tickets), TASK_NAME, kwargs)

@@ -1,0 +1,54 @@
+"""Odds and value of one grid on a day: exact odds per rank of the era, FDJ's payouts, the price."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import GameDep, StateDep
+from api.errors import GAME_RESPONSES
+from lottery.games import DrawKind, era_on
+from lottery.stats.models import InvalidFilterError, IsoDate
+from serving.cache import CacheKind, cache_key
+from serving.odds import OddsAnswer, cache_variant, odds_body, served_range, with_date
+
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+
+
+@router.get(
+    "/odds",
+    response_class=Response,
+    responses={
+        200: {"model": OddsAnswer, "description": "Odds and value; `X-Cache` says HIT, MISS or BYPASS"}
+    },
+    summary="Exact odds per rank, FDJ's mean and median payouts and the expected return per euro on a day",
+)
+async def odds(
+    game: GameDep,
+    state: StateDep,
+    day: Annotated[IsoDate | None, Query(alias="date", description="YYYY-MM-DD, default today (UTC)")] = None,
+) -> Response:
+    """The era in force on ``date``: every rank's exact probability and 1 in N, the mean and median prize
+    FDJ paid for it over the era's draws, the expected return per euro (jackpot apart), the price."""
+    today = datetime.now(UTC).date()
+    asked = day or today
+    first, why = served_range(game)
+    if not first <= asked <= today:
+        raise InvalidFilterError(
+            "date",
+            f"odds of {game.value} exist from {first.isoformat()} to today ({today.isoformat()}); "
+            f"got {asked.isoformat()} ({why})",
+        )
+    era = era_on(game, DrawKind.MAIN, asked)
+    assert era is not None  # first <= asked: the main formula was in force
+    view = state.view()
+    # One entry per (era, price): at most a handful per game and data version, whatever the date.
+    key = cache_key(game, CacheKind.ODDS, view.manifest.version(game), cache_variant(game, era, asked))
+    body, status = await state.cache.get_or_compute(
+        CacheKind.ODDS, key, lambda: run_in_threadpool(odds_body, view, game, era, asked)
+    )
+    state.metrics.cache.labels(CacheKind.ODDS.value, status.value).inc()
+    return Response(with_date(body, asked), media_type="application/json", headers={"X-Cache": status.value})

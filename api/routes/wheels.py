@@ -1,0 +1,118 @@
+"""Wheels (systèmes réducteurs): small ones answered at once, longer searches queued on Celery."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import GameDep, StateDep
+from api.errors import GAME_RESPONSES, ErrorBody
+from api.routes.generation import Accepted, enqueue_job
+from lottery.games import Game
+from lottery.prices import price_on
+from lottery.wheel_answer import wheel_answer
+from lottery.wheels import MAX_NUMBERS, WheelSpec, build_wheel, check_wheel, estimate_seconds, search_steps
+
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+TASK_NAME = "lotostats.build_wheel"
+Ball = Annotated[int, Field(ge=1, le=99)]
+
+
+class Guarantee(BaseModel):
+    """'match' numbers on one ticket at least, if 'if_drawn' of the drawn main numbers are yours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match: int = Field(ge=1, le=99, description="t: numbers matched on at least one ticket")
+    if_drawn: int = Field(ge=1, le=99, description="m: drawn main numbers among yours (at most 5)")
+
+
+class WheelRequest(BaseModel):
+    """The player's numbers, optional bonus balls, the guarantee and a seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    numbers: list[Ball] = Field(
+        min_length=1, max_length=MAX_NUMBERS, description=f"Your main numbers, distinct, 5..{MAX_NUMBERS}"
+    )
+    bonus: list[Ball] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Bonus balls (stars / chance): none, exactly the ticket's count (on every ticket), "
+        "or more (every ticket crossed with every choice of them)",
+    )
+    guarantee: Guarantee
+    seed: int | None = Field(default=None, ge=0, lt=2**63, description="Same seed, same tickets")
+
+
+def check(game: Game, body: WheelRequest, max_search_s: float) -> WheelSpec:
+    """The domain's check (422 with the field and the reason), before anything is computed."""
+    return check_wheel(
+        game,
+        body.numbers,
+        body.guarantee.match,
+        body.guarantee.if_drawn,
+        body.bonus,
+        max_seconds=max_search_s,
+    )
+
+
+def compute(spec: WheelSpec, seed: int) -> dict[str, Any]:
+    """Build and verify the wheel, priced at today's ticket price."""
+    started = time.perf_counter()
+    wheel = build_wheel(spec, seed)
+    return wheel_answer(
+        wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
+    )
+
+
+@router.post(
+    "/wheel",
+    response_model=None,
+    responses={
+        200: {"description": "The verified wheel (a search estimated under WHEEL_INLINE_MAX_S)"},
+        202: {"model": Accepted, "description": "Queued: poll status_url (task-status) for progress"},
+        400: {"description": "Body that cannot be decoded"},
+        413: {"model": ErrorBody, "description": "Request body too large"},
+        429: {"model": ErrorBody, "description": "Too many requests from this client; see Retry-After"},
+    },
+    summary="Build an abbreviated wheel with a verified guarantee",
+)
+async def wheel(game: GameDep, state: StateDep, body: WheelRequest, request: Request) -> JSONResponse:
+    """Tickets whose guarantee "match if if_drawn" is checked over every if_drawn-subset of your
+    numbers, with their cost, the proven lower bound, the full wheel's size and the odds.
+
+    Every bad input is a 422 before anything is computed or queued. Searches estimated longer
+    than ``WHEEL_INLINE_MAX_S`` are queued (202, then ``task-status``); both count against the
+    generation rate limit of the client."""
+    settings = state.settings
+    spec = check(game, body, settings.wheel_max_search_s)
+    await state.generation_limit.check(request.client.host if request.client else "unknown")
+    seed = body.seed if body.seed is not None else secrets.randbits(63)
+    if estimate_seconds(spec) <= settings.wheel_inline_max_s:
+        return JSONResponse(await run_in_threadpool(compute, spec, seed))
+    task_id = str(uuid.uuid4())
+    kwargs = {
+        "game": game.value,
+        "numbers": list(spec.numbers),
+        "bonus": list(spec.bonus),
+        "match": spec.match,
+        "if_drawn": spec.if_drawn,
+        "seed": seed,
+    }
+    total = spec.subsets + search_steps(spec)
+    await run_in_threadpool(enqueue_job, state, task_id, game, "wheel", total, TASK_NAME, kwargs)
+    url = f"/api/{game.value}/task-status/{task_id}"
+    return JSONResponse(
+        status_code=202,
+        content=Accepted(task_id=task_id, status_url=url).model_dump(),
+        headers={"Location": url},
+    )

@@ -1,0 +1,100 @@
+"""A verified wheel as the API answers it: tickets, cost, bound, odds, and what a wheel cannot do.
+
+Pure: the ticket price is given (``lottery.prices.price_on`` of the day), nothing is read here.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from lottery.wheels import Chance, Wheel, p_condition, p_ticket_at_least, p_wheel_at_least
+
+if TYPE_CHECKING:
+    from lottery.prices import TicketPrice
+
+
+def chance(fraction: Fraction) -> dict[str, Any]:
+    """An exact probability: numerator, denominator, float and '1 in N'."""
+    c = Chance.of(fraction)
+    return {
+        "probability": c.value,
+        "numerator": c.numerator,
+        "denominator": c.denominator,
+        "one_in": round(c.one_in, 2) if c.one_in is not None else None,
+    }
+
+
+def wheel_answer(
+    wheel: Wheel, price: TicketPrice | None, duration_s: float, estimated_s: float
+) -> dict[str, Any]:
+    """The JSON answer for ``wheel`` (tickets crossed with the bonus choices)."""
+    spec = wheel.spec
+    choices = spec.bonus_choices
+    tickets = [{"numbers": list(t), "bonus": list(b)} for t in wheel.tickets for b in choices]
+    count = len(tickets)
+    t, m, n = spec.match, spec.if_drawn, spec.n
+    condition = p_condition(spec)
+    per_ticket = p_ticket_at_least(spec.era, t)
+    any_ticket = p_wheel_at_least(spec, wheel.tickets)
+    independent = 1 - (1 - per_ticket) ** len(wheel.tickets)
+    expected = per_ticket * count
+    cost = None
+    if price is not None:
+        cost = {
+            "cents": price.cents * count,
+            "price_cents": price.cents,
+            "currency": "EUR",
+            "price_since": price.start.isoformat(),
+            "source": price.source,
+            "note": price.note,
+        }
+    cond = chance(condition)
+    per = chance(per_ticket)
+    note = (
+        f"A wheel does not change the odds. Any ticket matches at least {t} main numbers with "
+        f"probability 1 in {per['one_in']:,}, whatever its numbers, so these {count} tickets make "
+        f"{float(expected):.4f} such matches per draw on average, exactly what {count} other tickets "
+        "would make: the expected return per euro staked is the same as for any tickets. What the "
+        f"wheel changes is how wins are grouped: if {m} of the drawn main numbers are among your {n} "
+        f"(probability 1 in {cond['one_in']:,} per draw), at least one ticket holds {t} of them. "
+        f"P(at least one of these tickets matches {t}+) is {float(any_ticket):.6f}, against "
+        f"{float(independent):.6f} for {len(wheel.tickets)} independent random tickets: a wheel "
+        "concentrates its wins, it does not add any."
+    )
+    return {
+        "game": spec.game.value,
+        "numbers": list(spec.numbers),
+        "bonus": list(spec.bonus),
+        "guarantee": {"match": t, "if_drawn": m},
+        "seed": wheel.seed,
+        "tickets": tickets,
+        "count": count,
+        "main_tickets": len(wheel.tickets),
+        "bonus_choices": len(choices),
+        "cost": cost,
+        "verified": wheel.verification.ok,
+        "subsets_checked": wheel.verification.checked,
+        "lower_bound": {
+            "value": wheel.lower_bound.value,
+            "name": wheel.lower_bound.name,
+            "kind": wheel.lower_bound.kind,
+            "design": f"n={n}, k={spec.k}, t={t}, m={m}",
+            "tickets": wheel.lower_bound.value * len(choices),
+        },
+        "full_wheel": wheel.full_wheel,
+        "p_condition": cond,
+        "odds": {
+            "p_ticket_matches_at_least_t": per,
+            "expected_matching_tickets_per_draw": float(expected),
+            "p_any_ticket_matches_at_least_t": chance(any_ticket),
+            "p_any_of_as_many_independent_random_tickets": float(independent),
+        },
+        "search": {
+            "greedy_tickets": wheel.greedy_size,
+            "local_search_steps": wheel.steps,
+            "duration_ms": round(duration_s * 1000, 1),
+            "estimated_ms": round(estimated_s * 1000, 1),
+        },
+        "note": note,
+    }
