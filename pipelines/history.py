@@ -18,7 +18,9 @@ import dagster as dg
 from config.settings import get_settings
 from lottery.games import Game
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.catalog import OWNERS, table_definition_metadata
 from pipelines.resources import Warehouse
+from warehouse.catalog import game_rows
 from warehouse.history import write_snapshot_as_of
 
 HISTORY_GROUP = "statistics_history"
@@ -43,6 +45,9 @@ def build_history_asset(game: Game) -> dg.AssetsDefinition:
         partitions_def=DAILY,
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "numpy"},
+        owners=OWNERS,
+        tags={"game": game.value},
+        metadata=table_definition_metadata("number_stats"),
         pool=DUCKDB_POOL,
         description=(
             f"{game.value} statistics snapshots of past days (partition = snapshot_date), each computed from "
@@ -67,11 +72,13 @@ def build_history_asset(game: Game) -> dg.AssetsDefinition:
                 context.log.info(
                     "%s: %d scopes from %d draws", day, report.scopes, report.draw_counts.get("all", 0)
                 )
+            rows = game_rows(con, "number_stats", game)
         if problems:
             raise dg.Failure(f"backfilled snapshots fail their audit: {problems[:5]}")
         return dg.MaterializeResult(
             metadata={
                 "days": len(days),
+                "dagster/row_count": rows,
                 "snapshots_written": len(written),
                 "first": written[0] if written else "none",
                 "last": written[-1] if written else "none",

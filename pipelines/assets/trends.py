@@ -8,10 +8,16 @@ from lottery.significance import p_text
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
 from pipelines.resources import Warehouse
 from warehouse.trends import write_trends
 
 TRENDS_GROUP = "trends"
+# The catalog's preview: the chi-square p of each year, newest first (numbers, then bonus balls).
+PREVIEW_SQL = (
+    "SELECT label, ball, draws, p_value, cutoff, level FROM trend_chi_square "
+    "WHERE game = ? AND period = 'year' ORDER BY period_end DESC, ball DESC"
+)
 
 
 def trends_asset_key(game: Game) -> dg.AssetKey:
@@ -27,6 +33,9 @@ def build_trends_asset(game: Game) -> dg.AssetsDefinition:
         group_name=TRENDS_GROUP,
         deps=[draws_asset_key(game), statistics_asset_key(game), backtest_asset_key(game)],
         kinds={"duckdb", "numpy"},
+        owners=OWNERS,
+        tags={"game": game.value},
+        metadata=table_definition_metadata("trend_chi_square"),
         pool=DUCKDB_POOL,
         description=(
             f"{game.value} statistics over time: each number's and bonus ball's count, frequency and gaps "
@@ -39,6 +48,7 @@ def build_trends_asset(game: Game) -> dg.AssetsDefinition:
     def _trends(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             report = write_trends(con, game)
+            table = game_table_metadata(con, "trend_chi_square", game, PREVIEW_SQL, [game.value])
             latest = con.execute(
                 "SELECT label, p_value FROM trend_chi_square WHERE game = ? AND period = 'year' "
                 "AND ball = 'number' ORDER BY period_end DESC LIMIT 1",
@@ -57,7 +67,8 @@ def build_trends_asset(game: Game) -> dg.AssetsDefinition:
                 "years": report.years,
                 "snapshots": report.snapshots,
                 "backtest_weeks": report.week_rows,
-                "dagster/row_count": report.ball_rows + report.chi_rows + report.week_rows,
+                **table,
+                "trend_balls_rows": report.ball_rows,
                 "latest_year_numbers_p": f"{p_text(latest[0][1])} ({latest[0][0]})" if latest else "no draws",
             }
         )
