@@ -19,7 +19,7 @@ from api.fastpath import CachedFastPath
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, MetricsMiddleware
 from api.ratelimit import RateLimiter
-from api.routes import check, generation, odds, performance, stats, system, wheels
+from api.routes import check, generation, odds, performance, stats, system, trends, wheels
 from api.state import AppState
 from config.settings import Settings, get_settings
 from serving.cache import StatsCache
@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app, settings)
     app.include_router(system.router, tags=["system"])
     app.include_router(stats.router, tags=["statistics"])
+    app.include_router(trends.router, tags=["statistics"])
     app.include_router(generation.router, tags=["generation"])
     app.include_router(performance.router, tags=["performance"])
     app.include_router(odds.router, tags=["odds"])

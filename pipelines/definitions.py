@@ -11,6 +11,7 @@ from pipelines.assets.ingest import build_ingest_asset
 from pipelines.assets.report import weekly_report
 from pipelines.assets.serving import cache_warm, serving_snapshot
 from pipelines.assets.statistics import build_statistics_asset
+from pipelines.assets.trends import build_trends_asset
 from pipelines.checks import build_ingest_checks
 from pipelines.download import DOWNLOAD_JOBS
 from pipelines.freshness import build_freshness_checks, build_freshness_sensor
@@ -34,6 +35,7 @@ def build_definitions() -> dg.Definitions:
             *(build_ingest_asset(game) for game in Game),
             *(build_statistics_asset(game) for game in Game),
             *(build_backtest_asset(game) for game in Game),
+            *(build_trends_asset(game) for game in Game),
             serving_snapshot,
             cache_warm,
             weekly_report,

@@ -16,6 +16,7 @@ from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.report import REPORT_KEY
 from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.assets.trends import trends_asset_key
 from pipelines.download import build_download_schedules
 from pipelines.orphans import fail_orphaned_runs
 
@@ -24,14 +25,23 @@ INBOX_TAG = "lotostats/inbox_file"
 
 daily_statistics_job = dg.define_asset_job(
     "daily_statistics_job",
-    selection=dg.AssetSelection.assets(*(statistics_asset_key(g) for g in Game), SERVING_KEY, "cache_warm"),
+    selection=dg.AssetSelection.assets(
+        *(statistics_asset_key(g) for g in Game),
+        *(trends_asset_key(g) for g in Game),
+        SERVING_KEY,
+        "cache_warm",
+    ),
     description="Today's statistics snapshot of every game, published to the API and warmed into Redis.",
 )
 
 weekly_report_job = dg.define_asset_job(
     "weekly_report_job",
     selection=dg.AssetSelection.assets(
-        *(backtest_asset_key(g) for g in Game), SERVING_KEY, "cache_warm", REPORT_KEY
+        *(backtest_asset_key(g) for g in Game),
+        *(trends_asset_key(g) for g in Game),
+        SERVING_KEY,
+        "cache_warm",
+        REPORT_KEY,
     ),
     description="The week's back-tests, published to the API, and the weekly reports.",
 )

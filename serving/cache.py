@@ -49,6 +49,7 @@ class CacheKind(StrEnum):
     FULL = "full"
     DRAWS = "draws"
     GENERATION = "generation"
+    TRENDS = "trends"
     ODDS = "odds"
 
 
@@ -85,6 +86,7 @@ def ttl_for(settings: Settings, kind: CacheKind) -> int:
         CacheKind.FULL: settings.cache_ttl_full_s,
         CacheKind.DRAWS: settings.cache_ttl_draws_s,
         CacheKind.GENERATION: settings.cache_ttl_generation_s,
+        CacheKind.TRENDS: settings.cache_ttl_full_s,  # statistics over time: as long as full statistics
         CacheKind.ODDS: settings.cache_ttl_odds_s,
     }[kind]
 

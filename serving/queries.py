@@ -18,11 +18,13 @@ from lottery.backtest import StrategyBacktest
 from lottery.checker import DrawHistory
 from lottery.games import Game, current_era, eras_of
 from lottery.stats.engine import DrawSet
-from lottery.stats.models import StatsFilter
+from lottery.stats.models import NoDrawsError, StatsFilter
+from lottery.stats.trends import ROLLING_DRAWS, Ball, TrendWindow
 from serving.cache import CacheKind
 from serving.snapshot import ServingView
 from warehouse.draw_queries import DrawPage, draw_page
 from warehouse.statistics import compute_full, compute_quick, load_window, window_sql
+from warehouse.trends import read_trends
 
 
 def stats_payload(view: ServingView, game: Game, kind: CacheKind, filters: StatsFilter) -> bytes:
@@ -96,6 +98,32 @@ def latest_backtest(cur: duckdb.DuckDBPyConnection, game: Game) -> list[StoredBa
         StoredBacktest(run_date, first, last, StrategyBacktest.model_validate(json.loads(payload)))
         for run_date, first, last, payload in rows
     ]
+
+
+def trends_payload(
+    view: ServingView, game: Game, ball: Ball, window: TrendWindow, number: int | None
+) -> bytes:
+    """The statistics over time of one ball kind and window (one ball with ``number``) as JSON.
+
+    NoDrawsError (404, saying why) when the snapshot holds none: published before the trend tables
+    existed, trends not computed from the published draws, or too few draws for a rolling window.
+    """
+    with view.reading() as cur:
+        held = cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'trend_balls'"
+        ).fetchall()[0][0]
+        out = read_trends(cur, game, view.manifest.version(game), ball, window, number) if held else None
+    if out is None or not out.windows:
+        raise NoDrawsError(
+            "window" if out is not None and window is TrendWindow.ROLLING else "game",
+            f"the published snapshot holds no {window.value} trends of {game.value}: "
+            + (
+                f"a rolling window needs {ROLLING_DRAWS} draws"
+                if out is not None and window is TrendWindow.ROLLING
+                else f"materialise {game.value}_trends and serving_snapshot"
+            ),
+        )
+    return out.model_dump_json().encode()
 
 
 def check_history(view: ServingView, game: Game) -> DrawHistory:

@@ -1,8 +1,8 @@
 """The serving snapshot: an immutable read-only DuckDB file the API reads, never the warehouse.
 
-It holds the draws, prize tiers, today's statistics payloads and the latest back-test of each game,
-and, for analysts, the per-number statistics over all history as they stood each time the draws
-changed, and every back-test run.
+It holds the draws, prize tiers, today's statistics payloads, the latest back-test and the statistics
+over time (trend tables) of each game, and, for analysts, the per-number statistics over all history
+as they stood each time the draws changed, and every back-test run.
 
 DuckDB allows one writing process or many readers, never both, so the API must not open the
 warehouse Dagster writes. After each pipeline run Dagster *publishes* a snapshot:
@@ -184,6 +184,7 @@ def _publish(
               ON b.game = latest.game AND b.run_date = latest.d
             """
         )
+        _copy_trends(con, games)
         _copy_history(con)
     finally:
         con.execute("DETACH serving")
@@ -196,6 +197,23 @@ def _publish(
     os.replace(tmp_manifest, serving_dir / MANIFEST)
     _prune(serving_dir, keep=name)
     return manifest
+
+
+def _copy_trends(con: duckdb.DuckDBPyConnection, games: dict[str, GameManifest]) -> None:
+    """The statistics over time (warehouse/trends.py), where computed from the draws being published."""
+    versions = [list(games), [m.data_version for m in games.values()]]
+    for table in ("trend_balls", "trend_chi_square"):
+        con.execute(
+            f"""
+            CREATE TABLE serving.{table} AS
+            SELECT t.* FROM {table} t
+            JOIN (SELECT unnest(?::VARCHAR[]) AS game, unnest(?::VARCHAR[]) AS data_version) v
+              ON t.game = v.game AND t.data_version = v.data_version
+            ORDER BY t.game, t.period, t.period_end
+            """,
+            versions,
+        )
+    con.execute("CREATE TABLE serving.trend_backtests AS SELECT * FROM trend_backtests ORDER BY game, week")
 
 
 def _copy_history(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,4 +1,4 @@
-"""The shipped files ingested, with today's statistics, published for serving (once a session)."""
+"""The shipped files ingested, with today's statistics and trends, published for serving (once a session)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from warehouse.backtests import store_backtest
 from warehouse.ingest import ingest_game
 from warehouse.snapshots import write_snapshot
 from warehouse.statistics import load_window
+from warehouse.trends import write_trends
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = PROJECT_ROOT / "data" / "fdj"
@@ -41,6 +42,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
         write_snapshot(con, game, date.today())
         draws = load_window(con, game, StatsFilter())
         store_backtest(con, backtest(draws, BacktestConfig(draws=20, grids=2)), date.today())
+        write_trends(con, game)
     publish(con, root / "serving")
     con.close()
     return Published(warehouse=warehouse, serving_dir=root / "serving")

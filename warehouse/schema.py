@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Changes to tables an earlier version created (each idempotent), by the version that made them.
 MIGRATIONS: dict[int, list[str]] = {
@@ -45,6 +45,71 @@ _DRAW_COLUMNS = """
     updated_at      TIMESTAMP NOT NULL,
     PRIMARY KEY (game, draw_date, tirage)
 """
+
+# Statistics over time (lottery/stats/trends.py): the latest computation per game, replaced whole.
+TREND_DDL = [
+    """
+    CREATE TABLE IF NOT EXISTS trend_balls (
+        game            VARCHAR   NOT NULL,
+        period          VARCHAR   NOT NULL CHECK (period IN ('year', 'rolling')),
+        period_end      DATE      NOT NULL,
+        label           VARCHAR   NOT NULL,
+        ball            VARCHAR   NOT NULL CHECK (ball IN ('number', 'bonus')),
+        number          INTEGER   NOT NULL,
+        draws           INTEGER   NOT NULL,
+        eligible_draws  INTEGER   NOT NULL,
+        count           INTEGER   NOT NULL,
+        frequency       DOUBLE    NOT NULL,
+        expected        DOUBLE    NOT NULL,
+        max_gap         INTEGER,
+        current_gap     INTEGER   NOT NULL,
+        data_version    VARCHAR   NOT NULL,
+        computed_at     TIMESTAMP NOT NULL,
+        PRIMARY KEY (game, period, label, ball, number)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS trend_chi_square (
+        game                VARCHAR   NOT NULL,
+        period              VARCHAR   NOT NULL
+                            CHECK (period IN ('year', 'cumulative', 'rolling', 'snapshot')),
+        period_end          DATE      NOT NULL,
+        label               VARCHAR   NOT NULL,
+        ball                VARCHAR   NOT NULL CHECK (ball IN ('number', 'bonus')),
+        draws               INTEGER   NOT NULL,
+        corrected_statistic DOUBLE    NOT NULL,
+        df                  INTEGER   NOT NULL,
+        p_value             DOUBLE    NOT NULL,
+        comparisons         INTEGER   NOT NULL,
+        cutoff              DOUBLE    NOT NULL,
+        level               VARCHAR   NOT NULL,
+        data_version        VARCHAR   NOT NULL,
+        computed_at         TIMESTAMP NOT NULL,
+        PRIMARY KEY (game, period, label, ball)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS trend_backtests (
+        game                    VARCHAR   NOT NULL,
+        week                    DATE      NOT NULL,
+        run_date                DATE      NOT NULL,
+        strategy                VARCHAR   NOT NULL,
+        targets                 INTEGER   NOT NULL,
+        mean_main_matches       DOUBLE    NOT NULL,
+        expected_main_matches   DOUBLE    NOT NULL,
+        p_value                 DOUBLE,
+        comparisons             INTEGER   NOT NULL,
+        cutoff                  DOUBLE    NOT NULL,
+        level                   VARCHAR   NOT NULL,
+        verdict                 VARCHAR   NOT NULL,
+        computed_at             TIMESTAMP NOT NULL,
+        PRIMARY KEY (game, week, strategy)
+    )
+    """,
+]
+# v4: the trend tables. New tables only (nothing earlier changes); DDL creates them on any warehouse,
+# the migration is listed so an older warehouse records the version that brought them.
+MIGRATIONS[4] = TREND_DDL
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)",
@@ -166,6 +231,7 @@ DDL = [
         row_count       BIGINT    NOT NULL
     )
     """,
+    *TREND_DDL,
 ]
 
 

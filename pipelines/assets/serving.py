@@ -9,6 +9,7 @@ from lottery.games import Game
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.assets.trends import trends_asset_key
 from pipelines.catalog import OWNERS
 from pipelines.resources import RedisCache, ServingStore, Warehouse
 from serving import cache
@@ -49,6 +50,7 @@ def manifest_table(manifest: Manifest) -> dg.MetadataValue:
         *(draws_asset_key(g) for g in Game),
         *(statistics_asset_key(g) for g in Game),
         *(backtest_asset_key(g) for g in Game),
+        *(trends_asset_key(g) for g in Game),
     ],
     kinds={"duckdb", "redis"},
     owners=OWNERS,

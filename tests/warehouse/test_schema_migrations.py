@@ -33,8 +33,8 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
             "0.3, 1.0, 2, 5, 2.5, DATE '2025-12-30')"
         )
         ensure_schema(con)
-        assert SCHEMA_VERSION == 3
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (3,)
+        assert SCHEMA_VERSION == 4
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         columns = {
             name: nullable for name, _, nullable, *_ in con.execute("DESCRIBE number_stats").fetchall()
         }
@@ -52,7 +52,25 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
         assert nulls > 0
         assert before == 50 + 12
         ensure_schema(con)  # idempotent
-        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 3").fetchone() == (1,)
+        assert con.execute(
+            "SELECT count(*) FROM schema_version WHERE version = ?", [SCHEMA_VERSION]
+        ).fetchone() == (1,)
+
+
+def test_version_2_warehouse_gains_the_trend_tables(tmp_path: Path) -> None:
+    """v4 adds the statistics-over-time tables; an older warehouse gets them and records version 4."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_schema(con)
+        for table in ("trend_balls", "trend_chi_square", "trend_backtests"):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version VALUES (2, now())")
+        ensure_schema(con)
+        tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert {"trend_balls", "trend_chi_square", "trend_backtests"} <= tables
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (4,)
+        ensure_schema(con)  # idempotent
+        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 4").fetchone() == (1,)
 
 
 def test_version_2_ingest_log_gains_the_fetched_sha256_column(tmp_path: Path) -> None:
@@ -63,7 +81,7 @@ def test_version_2_ingest_log_gains_the_fetched_sha256_column(tmp_path: Path) ->
         con.execute("DELETE FROM schema_version")
         con.execute("INSERT INTO schema_version VALUES (2, now())")
         ensure_schema(con)
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (3,)
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         assert con.execute("SELECT count(*), count(fetched_sha256) FROM ingest_log").fetchone() == (1, 0)
         second = SHIPPED / "euromillions" / "euromillions_2.csv"
         ingest_game(con, Game.EUROMILLIONS, str(second))

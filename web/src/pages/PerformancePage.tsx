@@ -9,6 +9,7 @@ import { fmtDate, fmtInt, fmtMs, fmtNum, fmtPct, fmtUptime } from "../lib/format
 import type { PerformanceMetrics } from "../lib/types";
 import { ErrorMessage, Loading } from "../components/Status";
 import { STRATEGIES } from "./GeneratePage";
+import { BacktestWeeks } from "../components/BacktestWeeks";
 
 export function PerformancePage() {
   const { t, lang } = useI18n();
@@ -131,6 +132,7 @@ export function PerformancePage() {
         </table>
       </div>
       <p className="note" data-testid="conclusion">{m.backtest_verdict.conclusion}</p>
+      <BacktestWeeks />
 
       <h2>{t("perf.service")}</h2>
       <dl className="cards">

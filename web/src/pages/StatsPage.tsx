@@ -9,6 +9,7 @@ import type { FullStats, QuickStats } from "../lib/types";
 import { Balls, ErrorMessage, Loading } from "../components/Status";
 import { FrequencyChart, withExpectation } from "../components/FrequencyChart";
 import { RULES } from "../lib/game";
+import { StatsTrends } from "../components/StatsTrends";
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 
@@ -134,6 +135,7 @@ export function StatsPage() {
             <NumberTable caption={t("common.numbers")} rows={q.numbers} full={fullData?.numbers} prefix="count" />
             <NumberTable caption={bonusName} rows={q.bonus} full={fullData?.bonus} prefix="bonus-count" />
           </div>
+          <StatsTrends />
         </>
       )}
     </section>

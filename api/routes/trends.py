@@ -1,0 +1,58 @@
+"""Statistics over time of one game, served from the cache or the serving snapshot."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import GameDep, StateDep
+from api.errors import GAME_RESPONSES
+from lottery.games import ERAS, current_era
+from lottery.stats.models import InvalidFilterError
+from lottery.stats.trends import Ball, TrendsOut, TrendWindow
+from serving import queries
+from serving.cache import CacheKind, cache_key
+
+router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+
+# The schema's bound: the largest pool of any game's rules (50); the game's own pool is checked below.
+MAX_BALL = max(max(era.numbers_max, era.bonus_max) for era in ERAS)
+
+
+@router.get(
+    "/trends",
+    response_class=Response,
+    responses={200: {"model": TrendsOut, "description": "Trends; `X-Cache` says HIT, MISS or BYPASS"}},
+    summary="Statistics over time: per year or rolling window, chi-square p, weekly back-test verdicts",
+)
+async def trends(
+    game: GameDep,
+    state: StateDep,
+    ball: Annotated[Ball, Query(description="`number` (main numbers) or `bonus` (stars, chance)")] = (
+        Ball.NUMBER
+    ),
+    window: Annotated[
+        TrendWindow, Query(description="`year` (calendar years) or `rolling` (last 100 draws at month ends)")
+    ] = TrendWindow.YEAR,
+    number: Annotated[
+        int | None, Query(ge=1, le=MAX_BALL, description="Only this ball (1..the game's pool); all if absent")
+    ] = None,
+) -> Response:
+    """Each ball's count, frequency and gaps per window, the chi-square p over time against its cutoff,
+    and the back-test's verdicts week by week."""
+    era = current_era(game)
+    top = era.numbers_max if ball is Ball.NUMBER else era.bonus_max
+    if number is not None and number > top:
+        raise InvalidFilterError("number", f"{game.value} {ball.value} balls run 1..{top}, got {number}")
+    view = state.view()
+    variant = f"{ball.value}:{window.value}:{number or 'all'}"
+    key = cache_key(game, CacheKind.TRENDS, view.manifest.version(game), variant)
+    body, status = await state.cache.get_or_compute(
+        CacheKind.TRENDS,
+        key,
+        lambda: run_in_threadpool(queries.trends_payload, view, game, ball, window, number),
+    )
+    state.metrics.cache.labels(CacheKind.TRENDS.value, status.value).inc()
+    return Response(body, media_type="application/json", headers={"X-Cache": status.value})
