@@ -47,6 +47,7 @@ from lottery.games import Game
 from lottery.stats import engine
 from lottery.stats.engine import DrawSet, full_stats, quick_stats
 from lottery.stats.models import StatsFilter
+from tests.stats import engine_before
 from warehouse.ingest import ingest_game
 from warehouse.statistics import compute_full, compute_quick, data_version, load_window
 
@@ -160,6 +161,17 @@ def bench_shipped(source: str, repeat: int, table: Rows) -> None:
         table.add(
             "full stats, all history, warm", median_s(lambda: compute_full(con, EM, ALL), repeat), base, 100
         )
+        version = data_version(con, EM)
+        table.add(
+            "full stats engine before issue 16, all history, warm (same window read)",
+            median_s(lambda: engine_before.full_stats(load_window(con, EM, ALL), ALL, version), repeat),
+            base,
+        )
+        table.add(
+            "full stats engine now, the same way",
+            median_s(lambda: full_stats(load_window(con, EM, ALL), ALL, version), repeat),
+            base,
+        )
         con.close()
         cold_base = cold_s(path, count_rows, repeat)
         table.add("`count(*)` cold: new connection + first query (baseline)", cold_base, cold_base)
@@ -196,6 +208,8 @@ def bench_synthetic(n: int, repeat: int, report: Report, table: Rows) -> None:
         table.add(f"{n:,} synthetic draws: quick stats engine", quick, base, 2000)
         full = median_s(lambda: full_stats(ds, ALL, "bench"), repeat, warmup=False)
         table.add(f"{n:,} synthetic draws: full stats engine", full, base, 2000)
+        before = median_s(lambda: engine_before.full_stats(ds, ALL, "bench"), 1, warmup=False)
+        table.add("the same, engine before issue 16 (`tests/stats/engine_before.py`), 1 run", before, base)
         window = median_s(lambda: load_window(con, EM, ALL), repeat, False)
         table.add(f"reading the window from DuckDB (`load_window`), median of {repeat}", window, base)
         version = median_s(lambda: data_version(con, EM), repeat, False)
