@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -58,11 +59,44 @@ def parse_filters(kind: CacheKind, query: bytes) -> StatsFilter | None:
         return None
 
 
+MEMO_ENTRIES = 4096  # distinct query strings remembered per kind (then the memo starts afresh)
+_INVALID = ""  # memo value of a query string the fast path leaves to FastAPI
+
+
 class CachedFastPath:
-    """ASGI middleware in front of the FastAPI app (inside the metrics middleware)."""
+    """ASGI middleware in front of the FastAPI app (inside the metrics middleware).
+
+    What depends only on the request line is remembered: each query string's canonical scope (or
+    that FastAPI must answer it), and each (game, kind, data version, scope)'s cache key. The data
+    version is read from the snapshot in force at every request, so a new publication is followed
+    at once, and a bad query string still reaches FastAPI's validation every time.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._scopes: dict[tuple[CacheKind, bytes], str] = {}
+        self._keys: dict[tuple[str, CacheKind, str, str], str] = {}
+        self._hits: dict[tuple[int, CacheKind], Any] = {}  # the HIT counter's child per app's metrics
+
+    def _scope_of(self, kind: CacheKind, query: bytes) -> str | None:
+        memo = self._scopes.get((kind, query))
+        if memo is None:
+            filters = parse_filters(kind, query)
+            memo = _INVALID if filters is None else filters.scope
+            if len(self._scopes) >= MEMO_ENTRIES:
+                self._scopes.clear()
+            self._scopes[(kind, query)] = memo
+        return memo or None
+
+    def _key(self, game: Game, kind: CacheKind, version: str, scope: str) -> str:
+        memo = (game.value, kind, version, scope)
+        key = self._keys.get(memo)
+        if key is None:
+            key = cache_key(game, kind, version, scope)
+            if len(self._keys) >= MEMO_ENTRIES:
+                self._keys.clear()
+            self._keys[memo] = key
+        return key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and await self._try(scope, send):
@@ -81,14 +115,19 @@ class CachedFastPath:
             game = Game(parts[2])
         except ValueError:
             return False
-        filters = parse_filters(kind, scope["query_string"])
-        view = state.reader.current() if filters is not None else None
-        if filters is None or view is None:
+        variant = self._scope_of(kind, scope["query_string"])
+        view = state.reader.current() if variant is not None else None
+        if variant is None or view is None:
             return False
-        body = state.cache.peek_local(kind, cache_key(game, kind, view.manifest.version(game), filters.scope))
+        body = state.cache.peek_local(kind, self._key(game, kind, view.manifest.version(game), variant))
         if body is None:
             return False
-        state.metrics.cache.labels(kind.value, CacheStatus.HIT.value).inc()
+        hits = self._hits.get((id(state.metrics), kind))
+        if hits is None:
+            hits = self._hits[(id(state.metrics), kind)] = state.metrics.cache.labels(
+                kind.value, CacheStatus.HIT.value
+            )
+        hits.inc()
         scope["route"] = _LABELS[kind]
         await send(
             {

@@ -73,12 +73,16 @@ def load_window(con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter
         )
         raise NoDrawsError(field, f"no {game.value} draws match {filters.public() or 'the filters'}; {held}")
     era = current_era(game)
-    numbers = np.column_stack([cols[f"n{i}"] for i in range(era.numbers_count)]).astype(np.int16)
-    bonus = np.column_stack([cols[f"b{i}"] for i in range(era.bonus_count)]).astype(np.int16)
+    numbers = np.empty((len(days), era.numbers_count), dtype=np.int16)
+    for i in range(era.numbers_count):
+        numbers[:, i] = cols[f"n{i}"]
+    bonus = np.empty((len(days), era.bonus_count), dtype=np.int16)
+    for i in range(era.bonus_count):
+        bonus[:, i] = cols[f"b{i}"]
     if np.any(days[1:] < days[:-1]):
         order = np.argsort(days, kind="stable")
         days, numbers, bonus = days[order], numbers[order], bonus[order]
-    dates = days.astype(np.int64).astype("datetime64[D]")
+    dates = days.astype("datetime64[D]")
     return DrawSet(game=game, dates=dates, numbers=numbers, bonus=bonus)
 
 

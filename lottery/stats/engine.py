@@ -562,8 +562,8 @@ def pairs(ds: DrawSet, top_ball: int, bonus_pool: np.ndarray, top_n: int | None,
     bonus_pairs: list[PairStat] = []
     if ds.bonus.shape[1] == 2:
         bgrid = np.zeros(base * base)
-        for size in np.unique(bonus_pool):
-            bgrid[_valid_codes(int(size), 2)] += int(np.sum(bonus_pool == size)) / comb(int(size), 2)
+        for size, _, _, era_rows in _eras(ds.bonus, bonus_pool):
+            bgrid[_valid_codes(size, 2)] += len(era_rows) / comb(size, 2)
         bonus_pairs = _top(_combo_counts(ds.bonus, 2, base), bgrid, 2, base, top_n)
 
     tgrid = np.zeros(base**3)
@@ -656,7 +656,10 @@ def _shapes(values: np.ndarray, pool: int, block: int | None = None) -> _Shapes:
     sums = np.empty(n, dtype=np.int64)
     for start, stop in _blocks(n, block):
         rows = values[start:stop]
-        np.sum(rows, axis=1, dtype=np.int64, out=sums[start:stop])
+        total = sums[start:stop]  # column by column: a sum along rows of 5 is slow in numpy
+        np.add(rows[:, 0], 0, out=total, dtype=np.int64)
+        for j in range(1, k):
+            total += rows[:, j]
         mask = _mask(rows)
         odd += np.bincount(np.bitwise_count(mask & odd_set), minlength=k + 1)[: k + 1]
         low += np.bincount(np.bitwise_count(mask & low_set), minlength=k + 1)[: k + 1]
@@ -877,7 +880,8 @@ def full_stats(
     """Everything: per-ball statistics, pairs, triplets, distributions, hot/cold, randomness."""
     pool, bonus_pool = pools(ds.game, ds.dates)
     ds = compact(ds)
-    numbers = ball_stats(ds.numbers, np.full(ds.size, pool), pool)
+    number_pool = np.full(ds.size, pool)
+    numbers = ball_stats(ds.numbers, number_pool, pool)
     bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
     number_count = np.concatenate(([0], numbers.count))
     bonus_count = np.concatenate(([0], bonus.count))
@@ -889,7 +893,7 @@ def full_stats(
         distributions=distributions(ds, pool, number_count),
         hot_cold=hot_cold(ds.numbers, pool, hot_n),
         randomness=Randomness(
-            numbers=chi_square(ds.numbers, np.full(ds.size, pool), ds.dates, ball_count=number_count),
+            numbers=chi_square(ds.numbers, number_pool, ds.dates, ball_count=number_count),
             bonus=chi_square(ds.bonus, bonus_pool, ds.dates, ball_count=bonus_count),
         ),
     )
