@@ -1,15 +1,16 @@
 """Load test of the cached API against its floor: a bare ASGI app serving the same bytes.
 
-    .venv/bin/python -m bench.bench_api [--duration 10] [--connections 32]
+    .venv/bin/python -m bench.bench_api [--duration 5] [--connections 32] [--rounds 3]
 
 Builds a warehouse and serving snapshot from the shipped data in a temp folder, warms the cache
 (the test command's Redis, database 13, flushed before and after), times cache misses (ad-hoc date
 windows, never cached before) one by one on one uvicorn worker, then, with 1 and then 2 uvicorn
-workers, runs ``wrk`` (Debian package ``wrk``: ``apt-get install -y wrk``; the bench exits saying so
-when it is missing) against the floor (``bench/floor_app.py``: the cached quick-stats and full-stats
-bodies with the API's headers, nothing else) and against ``/ping``, cached quick stats and cached
-full stats of the API. Every load is bounded in time and stays on loopback. Prints the README's
-table and writes bench/results/bench_api.json (see bench.common.Report).
+workers, runs ``wrk`` (Debian package ``wrk``: ``apt-get install -y wrk``; the bench exits saying
+so when it is missing), in rounds, in turn against the floor (``bench/floor_app.py``: the cached
+quick-stats and full-stats bodies with the API's headers, nothing else) and against ``/ping``,
+cached quick stats and cached full stats of the API (all up at once). Every load is bounded in time
+and stays on loopback. Prints the README's table and writes bench/results/bench_api.json (see
+bench.common.Report).
 """
 
 from __future__ import annotations
@@ -81,48 +82,56 @@ def hit_body(url: str) -> bytes:
     raise AssertionError(f"{url} is not a HIT: {r.headers}")
 
 
-def floor_runs(
-    env: dict[str, str], bodies: dict[str, bytes], tmp: Path, workers: int, duration: int, connections: int
-) -> dict[str, dict[str, float]]:
-    """wrk against a bare ASGI app (bench.floor_app) serving each body, ``workers`` processes."""
-    out = {}
-    for name, body in bodies.items():
-        path = tmp / f"floor-{name}.json"
-        path.write_bytes(body)
-        floor, url = start_api({**env, "FLOOR_BODY": str(path)}, "bench.floor_app:app", workers)
-        try:
-            wrk(url + "/", 2, connections)  # warm-up
-            out[name] = wrk(url + "/", duration, connections)
-        finally:
-            floor.terminate()
-            floor.wait(timeout=20)
-    return out
+def median_run(results: list[dict[str, float]]) -> dict[str, float]:
+    """Per figure, the median over the rounds."""
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}
 
 
-def api_runs(
-    env: dict[str, str], workers: int, duration: int, connections: int
-) -> dict[str, dict[str, float]]:
-    """wrk against the API's cached answers (and /ping), ``workers`` processes."""
-    server, url = start_api(env, workers=workers)
+def interleaved_runs(
+    env: dict[str, str], bodies: dict[str, bytes], tmp: Path, workers: int, args: argparse.Namespace
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """The API and one floor per body (bench.floor_app), ``workers`` processes each, all up at once;
+    wrk against each in turn, ``--rounds`` times, so the machine's load falls on both alike."""
+    servers = []
     try:
+        floors = {}
+        for name, body in bodies.items():
+            path = tmp / f"floor-{name}.json"
+            path.write_bytes(body)
+            proc, url = start_api({**env, "FLOOR_BODY": str(path)}, "bench.floor_app:app", workers)
+            servers.append(proc)
+            floors[name] = url + "/"
+        proc, url = start_api(env, workers=workers)
+        servers.append(proc)
+        api = {"ping": url + "/ping", "quick": url + QUICK, "full": url + FULL}
         for path in (QUICK, FULL):
             for _ in range(20):  # every process fills its in-process layer
                 httpx.get(url + path)
-        out = {}
-        for name, path in (("ping", "/ping"), ("quick", QUICK), ("full", FULL)):
-            wrk(url + path, 2, connections)  # warm-up
-            out[name] = wrk(url + path, duration, connections)
-        return out
+        targets = [("api", "ping")] + [(side, name) for name in bodies for side in ("floor", "api")]
+        for side, name in targets:  # warm-up
+            wrk((floors if side == "floor" else api)[name], 2, args.connections)
+        results: dict[tuple[str, str], list[dict[str, float]]] = {t: [] for t in targets}
+        for _ in range(args.rounds):
+            for side, name in targets:
+                results[(side, name)].append(
+                    wrk((floors if side == "floor" else api)[name], args.duration, args.connections)
+                )
+        runs = {name: median_run(results[("api", name)]) for side, name in targets if side == "api"}
+        floor = {name: median_run(results[("floor", name)]) for name in bodies}
+        return runs, floor
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for proc in servers:
+            proc.terminate()
+        for proc in servers:
+            proc.wait(timeout=20)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per endpoint, interleaved")
     add_results_argument(parser)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -147,9 +156,8 @@ def main(argv: list[str] | None = None) -> None:
             server.wait(timeout=10)
         try:
             for workers in (1, 2):
-                progress(f"{workers} worker(s): floor, then the API")
-                floors[workers] = floor_runs(env, bodies, Path(tmp), workers, args.duration, args.connections)
-                runs[workers] = api_runs(env, workers, args.duration, args.connections)
+                progress(f"{workers} worker(s): the floors and the API, {args.rounds} rounds")
+                runs[workers], floors[workers] = interleaved_runs(env, bodies, Path(tmp), workers, args)
         finally:
             client.flushdb()
     progress(f"wrk -t2 -c{args.connections} -d{args.duration}s done")
@@ -200,8 +208,9 @@ def tables(
     non2xx = sum(r["non2xx"] for w in (runs, floors) for by in w.values() for r in by.values())
     report.notes.append(
         f"`wrk -t2 -c{args.connections} -d{args.duration}s --latency`, 127.0.0.1, the same uvicorn for "
-        f"all; the floor is `bench/floor_app.py` (a bare ASGI app returning the same bytes with the same "
-        f"headers: {len(bodies['quick']):,} B quick, {len(bodies['full']):,} B full); non-2xx responses: "
+        f"all, medians of {args.rounds} rounds run in turn against each server; the floor is "
+        f"`bench/floor_app.py` (a bare ASGI app returning the same bytes with the same headers: "
+        f"{len(bodies['quick']):,} B quick, {len(bodies['full']):,} B full); non-2xx responses: "
         f"{non2xx:.0f}."
     )
     table = report.table(
