@@ -163,7 +163,7 @@ def ball_counts(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
     """Counts, eligibility, expectations, last appearance and current gap of balls 1..top (no gaps).
 
     ``pool[i]`` is the highest ball that existed in draw i (non-decreasing). Linear in the draws,
-    with one pass over the data (a bincount per column); what quick stats need.
+    with one pass over the data (a bincount per block of draws); what quick stats need.
     """
     n, k = values.shape
     balls = np.arange(1, top + 1)
@@ -197,7 +197,7 @@ def _appearances(
     last = np.full(top + 1, -1, dtype=np.int64)
     max_gap = np.full(top + 1, -1, dtype=np.int64)
     total = np.zeros(top + 1, dtype=np.int64)
-    small = values.astype(np.uint8) if top < 256 else values.astype(np.uint16)
+    small = values.astype(np.uint8 if top < 256 else np.uint16, copy=False)
     for start, stop in _blocks(n, block):
         flat = small[start:stop].ravel()
         order = np.argsort(flat, kind="stable")
