@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--burst", type=int, default=50, help="generations submitted at once (timed)")
     parser.add_argument("--flood", type=int, default=500, help="generations submitted at once (none lost)")
+    parser.add_argument("--poll-ms", type=float, default=POLL_S * 1000, help="status polls of the burst")
     add_results_argument(parser)
     args = parser.parse_args(argv)
     if args.requests < 2:
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
                 )
                 adhoc.append((time.perf_counter() - t) * 1000)
                 assert r.status_code == 202, r.text
-            burst = asyncio.run(burst_run(base, args.burst, args.count, POLL_S))
+            burst = asyncio.run(burst_run(base, args.burst, args.count, args.poll_ms / 1000))
             flood = asyncio.run(burst_run(base, args.flood, args.count, FLOOD_POLL_S, FLOOD_DEADLINE_S))
         finally:
             server.terminate()
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     rows += (
         (
             f"POST → SUCCESS, {args.burst} submitted at once, {args.count} grids each, polled every "
-            f"{POLL_S * 1000:.0f} ms",
+            f"{args.poll_ms:g} ms",
             burst.trips,
             True,
         ),
