@@ -38,9 +38,29 @@ def date_range_where(game: Game, lo: date | None, hi: date | None) -> tuple[str,
 
 
 def window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
-    """SQL selecting the window's draws (oldest first) and its parameters."""
+    """SQL selecting the window's draws (oldest first) and its parameters: ``draw_date``, ``n0``..,
+    ``b0``.. (the statistics' own window, for other queries to build on)."""
     era = current_era(game)
-    # Days since 1970 and one byte per ball: the narrowest columns DuckDB hands to numpy directly.
+    cols = ", ".join(
+        [f"numbers[{i + 1}] AS n{i}" for i in range(era.numbers_count)]
+        + [f"bonus[{i + 1}] AS b{i}" for i in range(era.bonus_count)]
+    )
+    where, params = date_range_where(game, *filters.bounds)
+    sql = f"SELECT draw_date, {cols} FROM draws WHERE {where}"
+    if filters.last is not None:
+        sql = f"SELECT * FROM ({sql} ORDER BY draw_date DESC LIMIT ?) ORDER BY draw_date"
+        params.append(filters.last)
+    else:
+        sql += " ORDER BY draw_date"
+    return sql, params
+
+
+def _narrow_window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
+    """The same window as :func:`window_sql` in the narrowest columns DuckDB hands to numpy directly
+    (days since 1970, one byte per ball), without ``ORDER BY`` unless the window is the last N:
+    :func:`load_window` sorts in numpy only if the table order is not ascending (sorting 10 million
+    rows in SQL costs more)."""
+    era = current_era(game)
     cols = ", ".join(
         [f"numbers[{i + 1}]::UTINYINT AS n{i}" for i in range(era.numbers_count)]
         + [f"bonus[{i + 1}]::UTINYINT AS b{i}" for i in range(era.bonus_count)]
@@ -50,15 +70,13 @@ def window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[object]]:
     if filters.last is not None:
         sql = f"SELECT * FROM ({sql} ORDER BY day DESC LIMIT ?) ORDER BY day"
         params.append(filters.last)
-    # Otherwise no ORDER BY: the draws come in table order, and load_window sorts them (by date,
-    # stably) only if that order is not already ascending; sorting 10 million rows in SQL costs more.
     return sql, params
 
 
 def load_window(con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter) -> DrawSet:
     """The draws a (validated) filter selects, or :class:`NoDrawsError` saying what exists."""
     filters = filters.validated()
-    sql, params = window_sql(game, filters)
+    sql, params = _narrow_window_sql(game, filters)
     cols = con.execute(sql, params).fetchnumpy()
     days = cols["day"]
     if len(days) == 0:

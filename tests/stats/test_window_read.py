@@ -42,3 +42,14 @@ def test_a_table_out_of_date_order_gives_the_ordered_window() -> None:
         "2020-01-07"
     )
     assert load_window(shuffled, Game.EUROMILLIONS, StatsFilter()).numbers[0].tolist() == [1, 10, 20, 30, 40]
+
+
+def test_window_sql_keeps_its_public_columns_and_order() -> None:
+    """Other queries build on window_sql (``SELECT draw_date FROM (...)``): its shape is unchanged."""
+    from warehouse.statistics import window_sql
+
+    con = _table([3, 0, 9, 5, 1, 8, 2, 7, 6, 4])
+    sql, params = window_sql(Game.EUROMILLIONS, StatsFilter())
+    rows = con.execute(f"SELECT draw_date, n0, b1 FROM ({sql})", params).fetchall()
+    assert [r[0] for r in rows] == [date(2020, 1, 1 + i) for i in range(10)]
+    assert rows[0][1:] == (1, 2)
