@@ -26,8 +26,10 @@ def create_celery(settings: Settings | None = None) -> Celery:
         result_expires=settings.cache_ttl_generation_s,
         task_time_limit=settings.task_time_limit_s,
         task_soft_time_limit=max(settings.task_time_limit_s - 30, 1),
-        # The worker reserves as many messages as it has processes, on top of those it runs.
-        worker_prefetch_multiplier=1,
+        # The pool as scripts/run.sh runs it (``celery -A api.celery_app worker``, no pool options).
+        worker_concurrency=settings.celery_worker_concurrency,
+        # The worker reserves this many messages per process (1 by default), on top of those it runs.
+        worker_prefetch_multiplier=settings.celery_prefetch_multiplier,
         task_default_queue=settings.celery_queue,
         task_routes={"lotostats.generate_grids": {"queue": settings.celery_queue}},
         # Acknowledged when the task starts (not acks_late, so task_reject_on_worker_lost does not

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 from fastapi import FastAPI
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
+from starlette.types import Receive, Scope, Send
 
 from api import errors, openapi, web
 from api.celery_app import create_celery
@@ -61,6 +63,26 @@ async def _flush_counters(state: AppState) -> None:
         await state.cache.counters.flush(state.redis)
 
 
+class LotostatsAPI(FastAPI):
+    """The FastAPI app, with in-process cache hits answered before its middleware stack.
+
+    A cached statistics answer needs none of what FastAPI's layers do (error pages, body limits,
+    routing, validation): ``CachedFastPath`` sends it and counts it (cache outcome, request metrics)
+    itself; every other request, and any it declines, goes through FastAPI as before.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fast_path = CachedFastPath()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            state = getattr(self.state, "lotostats", None)
+            if state is not None and await self.fast_path.answer(state, scope, send):
+                return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; connections are opened by its lifespan, not here."""
     settings = settings or get_settings()
@@ -106,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             jobs_client.close()
             state.celery.close()
 
-    app = FastAPI(
+    app = LotostatsAPI(
         title="lotostats",
         description=(
             "EuroMillions and Loto statistics from FDJ's draw history. Lotteries are random: every figure "
@@ -117,7 +139,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served from local files by api.web
         redoc_url=None,
     )
-    app.add_middleware(CachedFastPath)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.api_max_body_bytes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,6 +35,9 @@ class MetricsMiddleware:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        # Labelled children, looked up once per label set (``labels()`` validates and locks each call).
+        self._requests: dict[tuple[str, str, int], Any] = {}
+        self._latency: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,5 +57,13 @@ class MetricsMiddleware:
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], path, str(status)).inc()
-            self.metrics.latency.labels(path).observe(time.perf_counter() - start)
+            labels = (scope["method"], path, status)
+            counter = self._requests.get(labels)
+            if counter is None:
+                counter = self.metrics.requests.labels(scope["method"], path, str(status))
+                self._requests[labels] = counter
+            counter.inc()
+            latency = self._latency.get(path)
+            if latency is None:
+                latency = self._latency[path] = self.metrics.latency.labels(path)
+            latency.observe(time.perf_counter() - start)

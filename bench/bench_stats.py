@@ -1,6 +1,6 @@
 """Statistics engine timings: shipped EuroMillions history and 10 million synthetic draws.
 
-    .venv/bin/python -m bench.bench_stats [--repeat 5] [--synthetic 10000000] [--end-to-end]
+    .venv/bin/python -m bench.bench_stats [--repeat 5] [--synthetic 10000000] [--synthetic-repeat 3]
 
 Every timing is the median of several runs (time.perf_counter) and is printed with its ratio to a
 plain ``SELECT count(*) FROM draws WHERE game = 'euromillions'`` timed in the same run, so the ratio
@@ -17,9 +17,11 @@ is what to compare across machines.
   of them fall in the 12-star era). The engine is timed on that numpy DrawSet directly. The same rows
   are loaded into a DuckDB table ``draws(game, draw_date, numbers INTEGER[], bonus INTEGER[])``
   (the warehouse columns the statistics read; no primary key, since dates repeat) for the count(*)
-  baseline and for the warehouse side of compute_quick/compute_full (load_window and data_version),
-  each timed once. ``--end-to-end`` also times compute_quick and compute_full on that table once;
-  without it, the table gives quick stats end to end as engine + load_window + data_version.
+  baseline and for the warehouse side (load_window and data_version), then compute_quick and
+  compute_full end to end on that table (window read + data version + engine), each the median of
+  ``--synthetic-repeat`` runs, with the CPU time of every thread beside it (DuckDB reads with
+  several) and the peak memory numpy and Python allocate during one full-stats run (tracemalloc;
+  DuckDB's own buffers are not in it, the process's peak RSS is printed last).
 
 Prints the README's table and writes bench/results/bench_stats.json (see bench.common.Report).
 """
@@ -31,6 +33,7 @@ import resource
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -44,6 +47,7 @@ from lottery.games import Game
 from lottery.stats import engine
 from lottery.stats.engine import DrawSet, full_stats, quick_stats
 from lottery.stats.models import StatsFilter
+from tests.stats import engine_before
 from warehouse.ingest import ingest_game
 from warehouse.statistics import compute_full, compute_quick, data_version, load_window
 
@@ -62,7 +66,8 @@ def cold_s(path: Path, fn: Callable[[duckdb.DuckDBPyConnection], object], repeat
     times = []
     for _ in range(repeat):
         engine.sum_distribution.cache_clear()
-        engine._valid_codes.cache_clear()
+        for cached in (engine._valid_codes, engine._colex, engine._binomials):
+            cached.cache_clear()
         start = time.perf_counter()
         con = duckdb.connect(str(path), read_only=True)
         fn(con)
@@ -156,6 +161,17 @@ def bench_shipped(source: str, repeat: int, table: Rows) -> None:
         table.add(
             "full stats, all history, warm", median_s(lambda: compute_full(con, EM, ALL), repeat), base, 100
         )
+        version = data_version(con, EM)
+        table.add(
+            "full stats engine before issue 16, all history, warm (same window read)",
+            median_s(lambda: engine_before.full_stats(load_window(con, EM, ALL), ALL, version), repeat),
+            base,
+        )
+        table.add(
+            "full stats engine now, the same way",
+            median_s(lambda: full_stats(load_window(con, EM, ALL), ALL, version), repeat),
+            base,
+        )
         con.close()
         cold_base = cold_s(path, count_rows, repeat)
         table.add("`count(*)` cold: new connection + first query (baseline)", cold_base, cold_base)
@@ -173,7 +189,7 @@ def bench_shipped(source: str, repeat: int, table: Rows) -> None:
         )
 
 
-def bench_synthetic(n: int, repeat: int, end_to_end: bool, report: Report, table: Rows) -> None:
+def bench_synthetic(n: int, repeat: int, report: Report, table: Rows) -> None:
     """The engine on ``n`` synthetic draws; the warehouse side timed once on a DuckDB table of them."""
     start = time.perf_counter()
     ds = synthetic_drawset(n)
@@ -192,31 +208,36 @@ def bench_synthetic(n: int, repeat: int, end_to_end: bool, report: Report, table
         table.add(f"{n:,} synthetic draws: quick stats engine", quick, base, 2000)
         full = median_s(lambda: full_stats(ds, ALL, "bench"), repeat, warmup=False)
         table.add(f"{n:,} synthetic draws: full stats engine", full, base, 2000)
-        window = median_s(lambda: load_window(con, EM, ALL), 1, False)
-        table.add("reading the window from DuckDB (`load_window`), 1 run", window, base)
-        version = median_s(lambda: data_version(con, EM), 1, False)
-        table.add("`data_version` (hash of every draw), 1 run", version, base)
-        if end_to_end:
+        before = median_s(lambda: engine_before.full_stats(ds, ALL, "bench"), 1, warmup=False)
+        table.add("the same, engine before issue 16 (`tests/stats/engine_before.py`), 1 run", before, base)
+        window = median_s(lambda: load_window(con, EM, ALL), repeat, False)
+        table.add(f"reading the window from DuckDB (`load_window`), median of {repeat}", window, base)
+        version = median_s(lambda: data_version(con, EM), repeat, False)
+        table.add(f"`data_version` (hash of every draw), median of {repeat}", version, base)
+        for name, compute, target in (("quick", compute_quick, 1000), ("full", compute_full, 2000)):
+            cpu = []
+
+            def run(compute: Callable[..., object] = compute, cpu: list[float] = cpu) -> None:
+                started = time.process_time()
+                compute(con, EM, ALL)
+                cpu.append(time.process_time() - started)
+
+            wall = median_s(run, repeat, False)
             table.add(
-                "quick stats end to end (`compute_quick`), 1 run",
-                median_s(lambda: compute_quick(con, EM, ALL), 1, False),
-                base,
-                2000,
+                f"{name} stats end to end (`compute_{name}`: window + version + engine)", wall, base, target
             )
-            table.add(
-                "full stats end to end (`compute_full`), 1 run",
-                median_s(lambda: compute_full(con, EM, ALL), 1, False),
-                base,
-                2000,
+            report.figure(
+                f"{name} stats end to end, CPU time of every thread (DuckDB's included), median",
+                Measure(statistics.median(cpu), "s"),
             )
-        else:
-            table.add(
-                "quick stats end to end: engine + `load_window` + `data_version`",
-                quick + window + version,
-                None,
-                2000,
-                approx=True,
-            )
+        tracemalloc.start()
+        compute_full(con, EM, ALL)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        report.figure(
+            "peak memory allocated by full stats end to end (numpy and Python, tracemalloc)",
+            Measure(peak / 1024**2, "MB", 0),
+        )
         con.close()
 
 
@@ -226,9 +247,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing on the shipped history")
     parser.add_argument("--synthetic", type=int, default=10_000_000, help="synthetic draws (0: skip)")
     parser.add_argument("--synthetic-repeat", type=int, default=3, help="runs per engine timing on them")
-    parser.add_argument(
-        "--end-to-end", action="store_true", help="also time compute_* on the synthetic table"
-    )
     parser.add_argument("--source", default=str(PROJECT_ROOT / "data" / "fdj"))
     add_results_argument(parser)
     args = parser.parse_args(argv)
@@ -238,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     table = Rows(report)
     bench_shipped(args.source, args.repeat, table)
     if args.synthetic:
-        bench_synthetic(args.synthetic, args.synthetic_repeat, args.end_to_end, report, table)
+        bench_synthetic(args.synthetic, args.synthetic_repeat, report, table)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     report.figure("peak RSS", Measure(peak_gb, "GB", 1))
     report.figure("wall", Measure(time.perf_counter() - wall, "s", 0, display="s"))

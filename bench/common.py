@@ -67,17 +67,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_api(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    """One uvicorn worker on a free port; returns the process and its base URL once it answers."""
+def start_api(
+    env: dict[str, str], app: str = "api.main:app", workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn serving ``app`` with ``workers`` processes on a free port; returns the process and its
+    base URL once it answers."""
     port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "uvicorn",
-            "api.main:app",
+            app,
             "--port",
             str(port),
+            *(["--workers", str(workers)] if workers > 1 else []),
             "--log-level",
             "warning",
             "--no-access-log",

@@ -146,6 +146,21 @@ class Settings(BaseSettings):
         gt=0,
         description="A job no worker started this long after its submission is FAILURE, final.",
     )
+    celery_worker_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Worker processes of a Celery worker (prefork pool; CELERY_WORKER_CONCURRENCY).",
+    )
+    celery_prefetch_multiplier: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description=(
+            "Messages each worker process reserves beyond those it runs (CELERY_PREFETCH_MULTIPLIER); "
+            "the outcomes documented for a killed worker assume 1."
+        ),
+    )
     celery_visibility_timeout_s: int = Field(
         default=300,
         ge=1,

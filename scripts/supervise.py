@@ -254,8 +254,7 @@ class Platform:
                     "worker",
                     "-l",
                     "INFO",
-                    "--concurrency",
-                    "2",
+                    # pool, concurrency and prefetch: api/celery_app.py (CELERY_WORKER_CONCURRENCY, ...)
                     "-n",
                     f"lotostats-{os.getpid()}@%h",
                 ],

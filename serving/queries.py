@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,10 +73,34 @@ def window_draw_count(view: ServingView, game: Game, window: StatsFilter) -> int
         return int(cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0])
 
 
+WINDOW_CACHE_SIZE = 128  # windows kept per process (a whole history is about 14 KB of balls)
+_windows: OrderedDict[tuple[str, str, str], DrawSet] = OrderedDict()
+_windows_lock = threading.Lock()
+
+
 def window_draws(view: ServingView, game: Game, window: StatsFilter) -> DrawSet:
-    """The draws of a window (NoDrawsError when it holds none)."""
+    """The draws of a window (NoDrawsError when it holds none).
+
+    Kept in a small per-process LRU keyed by the game's data version (a hash of every draw: a new
+    publication with other draws is another key) and the window's scope, so a burst of generations
+    on one window reads the snapshot once in the API and once per worker process. The arrays are
+    read-only.
+    """
+    key = (view.manifest.version(game), game.value, window.validated().scope)
+    with _windows_lock:
+        cached = _windows.get(key)
+        if cached is not None:
+            _windows.move_to_end(key)
+            return cached
     with view.reading() as cur:
-        return load_window(cur, game, window)
+        draws = load_window(cur, game, window)
+    for array in (draws.dates, draws.numbers, draws.bonus):
+        array.setflags(write=False)
+    with _windows_lock:
+        _windows[key] = draws
+        while len(_windows) > WINDOW_CACHE_SIZE:
+            _windows.popitem(last=False)
+    return draws
 
 
 @dataclass(frozen=True)

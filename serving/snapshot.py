@@ -293,6 +293,7 @@ class SnapshotReader:
 
     def __init__(self, serving_dir: Path) -> None:
         self.serving_dir = serving_dir
+        self._manifest_path = str(serving_dir / MANIFEST)  # stat-ed at every request: built once
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._view: ServingView | None = None
@@ -301,7 +302,7 @@ class SnapshotReader:
     def current(self) -> ServingView | None:
         """The snapshot in force now (reloaded when the manifest changed), or None if none is published."""
         try:
-            st = os.stat(self.serving_dir / MANIFEST)
+            st = os.stat(self._manifest_path)
         except FileNotFoundError:
             return None
         stamp = (st.st_ino, st.st_mtime_ns)

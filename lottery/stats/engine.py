@@ -21,7 +21,7 @@ it existed). Definitions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from math import comb, sqrt
@@ -131,11 +131,39 @@ def _last_indices(values: np.ndarray, count: np.ndarray) -> np.ndarray:
     return last
 
 
+BLOCK_DRAWS = 1 << 16  # draws per block in the passes below: the block's arrays stay in the CPU cache
+
+
+def _blocks(n: int, block: int | None) -> list[tuple[int, int]]:
+    """(start, stop) of each block of ``block`` draws (None: BLOCK_DRAWS, read at call time)."""
+    size = block or BLOCK_DRAWS
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def _counts(values: np.ndarray, top: int, block: int | None = None) -> np.ndarray:
+    """Appearances of each ball 0..top (index 0 unused), one ``bincount`` per block of draws."""
+    count = np.zeros(top + 1, dtype=np.int64)
+    for start, stop in _blocks(len(values), block):
+        count += np.bincount(values[start:stop].ravel(), minlength=top + 1)[: top + 1]
+    return count
+
+
+def compact(ds: DrawSet) -> DrawSet:
+    """The same draws with balls as bytes in C order (when they fit): every pass reads less memory."""
+    if ds.size == 0 or max(int(ds.numbers.max()), int(ds.bonus.max())) > 255:
+        return ds
+    return replace(
+        ds,
+        numbers=np.ascontiguousarray(ds.numbers, dtype=np.uint8),
+        bonus=np.ascontiguousarray(ds.bonus, dtype=np.uint8),
+    )
+
+
 def ball_counts(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
     """Counts, eligibility, expectations, last appearance and current gap of balls 1..top (no gaps).
 
     ``pool[i]`` is the highest ball that existed in draw i (non-decreasing). Linear in the draws,
-    with one pass over the data (a bincount); what quick stats need.
+    with one pass over the data (a bincount per block of draws); what quick stats need.
     """
     n, k = values.shape
     balls = np.arange(1, top + 1)
@@ -144,7 +172,7 @@ def ball_counts(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
     # Expected count: sum over eligible draws of k / pool size.
     tail = np.concatenate((np.cumsum((k / pool)[::-1])[::-1], [0.0]))
     expected = tail[first_eligible]
-    count = np.bincount(values.astype(np.intp).ravel(), minlength=top + 1)[1 : top + 1]
+    count = _counts(values, top)[1:]
     last_index = _last_indices(values, count)
     current_gap = np.where(last_index >= 0, n - 1 - last_index, eligible)
     none = np.full(top, -1, dtype=np.int64)
@@ -153,43 +181,61 @@ def ball_counts(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
     )
 
 
-def ball_stats(values: np.ndarray, pool: np.ndarray, top: int) -> BallStats:
-    """:func:`ball_counts` plus the gaps: longest complete gap, the run before the first appearance,
-    mean gap between appearances."""
+def _appearances(
+    values: np.ndarray, top: int, block: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each ball's count, first and last row (-1 if never drawn) and longest complete gap (-1 below
+    two appearances), block by block of draws.
+
+    Within a block, a stable sort of the block's balls (a one-pass radix sort of bytes) lists each
+    ball's rows in draw order; its gaps are the differences of consecutive rows. Across blocks, the
+    gap between a ball's last row in the blocks before and its first row in this one is one more
+    candidate. Only arrays of one block's size are ever allocated.
+    """
     n, k = values.shape
-    base = ball_counts(values, pool, top)
-    first_eligible = n - base.eligible
-    order = np.argsort(values.ravel().astype(np.int16), kind="stable")  # radix sort; keeps draw order
-    draw_idx = order // k
-    max_gap = np.full(top, -1, dtype=np.int64)
-    gap_before_first = base.eligible.copy()
-    mean_gap = np.full(top, np.nan)
-    count = base.count
-    present = np.flatnonzero(count)
-    if present.size:
-        starts = np.concatenate(([0], np.cumsum(count[present])[:-1]))
-        ends = starts + count[present] - 1
-        first = draw_idx[starts]
-        last = draw_idx[ends]
-        gaps = np.empty(len(draw_idx), dtype=np.int64)
-        np.subtract(draw_idx[1:], draw_idx[:-1], out=gaps[:-1])
+    first = np.full(top + 1, -1, dtype=np.int64)
+    last = np.full(top + 1, -1, dtype=np.int64)
+    max_gap = np.full(top + 1, -1, dtype=np.int64)
+    total = np.zeros(top + 1, dtype=np.int64)
+    small = values.astype(np.uint8 if top < 256 else np.uint16, copy=False)
+    for start, stop in _blocks(n, block):
+        flat = small[start:stop].ravel()
+        order = np.argsort(flat, kind="stable")
+        rows = order // k
+        count = np.bincount(flat, minlength=top + 1)[: top + 1]
+        total += count
+        present = np.flatnonzero(count)
+        ends = np.cumsum(count[present]) - 1
+        starts = ends - count[present] + 1
+        gaps = np.empty(len(rows), dtype=np.int64)
+        np.subtract(rows[1:], rows[:-1], out=gaps[:-1])
         gaps -= 1
         gaps[ends] = -1  # no gap across two balls' groups (nor after the last)
-        max_gap[present] = np.maximum.reduceat(gaps, starts)  # -1 for a single appearance
-        gap_before_first[present] = first - first_eligible[present]
-        c = count[present]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean_gap[present] = np.where(c >= 2, (last - first - (c - 1)) / (c - 1), np.nan)
-    return BallStats(
-        count,
-        base.eligible,
-        base.expected,
-        base.last_index,
-        base.current_gap,
-        max_gap,
-        gap_before_first,
-        mean_gap,
-    )
+        inside = np.maximum.reduceat(gaps, starts)
+        block_first = rows[starts] + start
+        seen = last[present] >= 0
+        across = np.where(seen, block_first - last[present] - 1, -1)
+        max_gap[present] = np.maximum(max_gap[present], np.maximum(inside, across))
+        first[present] = np.where(seen, first[present], block_first)
+        last[present] = rows[ends] + start
+    return total[1:], first[1:], last[1:], max_gap[1:]
+
+
+def ball_stats(values: np.ndarray, pool: np.ndarray, top: int, *, block: int | None = None) -> BallStats:
+    """:func:`ball_counts` plus the gaps: longest complete gap, the run before the first appearance,
+    mean gap between appearances. One blocked pass over the draws."""
+    n, k = values.shape
+    balls = np.arange(1, top + 1)
+    first_eligible = np.searchsorted(pool, balls, side="left")
+    eligible = n - first_eligible
+    tail = np.concatenate((np.cumsum((k / pool)[::-1])[::-1], [0.0]))
+    expected = tail[first_eligible]
+    count, first, last, max_gap = _appearances(values, top, block)
+    current_gap = np.where(last >= 0, n - 1 - last, eligible)
+    gap_before_first = np.where(count > 0, first - first_eligible, eligible)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_gap = np.where(count >= 2, (last - first - (count - 1)) / (count - 1), np.nan)
+    return BallStats(count, eligible, expected, last, current_gap, max_gap, gap_before_first, mean_gap)
 
 
 def _quick_numbers(ds: DrawSet, st: BallStats) -> list[QuickNumberStat]:
@@ -322,23 +368,156 @@ def hot_cold(values: np.ndarray, top_ball: int, last_n: int, shown: int = 5) -> 
 # Pairs and triplets
 
 
-def _combo_counts(values: np.ndarray, size: int, base: int) -> np.ndarray:
-    k = values.shape[1]
-    idx = (
-        [(a, b) for a in range(k) for b in range(a + 1, k)]
-        if size == 2
-        else [(a, b, c) for a in range(k) for b in range(a + 1, k) for c in range(b + 1, k)]
+def _combo_counts(values: np.ndarray, size: int, base: int, *, block: int | None = None) -> np.ndarray:
+    """Counts of every ``size``-subset of each row's balls, indexed by sum(ball_j * base**(size-1-j)).
+
+    Block by block of draws, the codes of all the block's subsets in one small array, counted by
+    one bincount over a compact code (balls 1..top in base ``top``, so the counts stay in cache),
+    then spread to ``base``'s codes.
+    """
+    n, k = values.shape
+    top = int(values.max()) if n else 1
+    subsets = (
+        np.array(
+            [(a, b) for a in range(k) for b in range(a + 1, k)]
+            if size == 2
+            else [(a, b, c) for a in range(k) for b in range(a + 1, k) for c in range(b + 1, k)],
+            dtype=np.intp,
+        )
+        .reshape(-1, size)
+        .T
     )
-    # One contiguous machine-int column per position: cheap arithmetic, and bincount needs no cast.
-    cols = [np.ascontiguousarray(values[:, j], dtype=np.intp) for j in range(k)]
+    dtype = np.int16 if top**size < 2**15 else np.int32
+    compact = np.zeros(top**size, dtype=np.int64)
+    for start, stop in _blocks(n, block):
+        cols = values[start:stop].T.astype(dtype) - 1  # (k, rows): ball - 1
+        code = cols[subsets[0]] * dtype(top ** (size - 1))
+        for j in range(1, size):
+            code += cols[subsets[j]] * dtype(top ** (size - 1 - j)) if size - 1 - j else cols[subsets[j]]
+        compact += np.bincount(code.ravel(), minlength=top**size)
+    digits = np.indices((top,) * size).reshape(size, -1) + 1  # the balls of each compact code
     counts = np.zeros(base**size, dtype=np.int64)
-    code = np.empty(len(values), dtype=np.intp)
-    for t in idx:
-        np.multiply(cols[t[0]], base ** (size - 1), out=code)
-        for j, col in enumerate(t[1:], start=1):
-            code += cols[col] * base ** (size - 1 - j) if size - 1 - j else cols[col]
-        counts += np.bincount(code, minlength=base**size)
+    counts[sum(digits[j] * base ** (size - 1 - j) for j in range(size))] = compact
     return counts
+
+
+_COMBOS_AT_MOST = 4_000_000  # the most possible draws the triplet counter enumerates (C(50, 5): 2.1 M)
+
+
+@cache
+def _binomials(j: int) -> np.ndarray:
+    """C(x, j) for x = 0..63: the colex rank of a sorted tuple of 0-based balls is sum_j C(x_j, j+1)."""
+    table = np.array([comb(x, j) for x in range(64)], dtype=np.int64)
+    table.setflags(write=False)
+    return table
+
+
+@cache
+def _colex(top: int, size: int) -> np.ndarray:
+    """Every ascending ``size``-tuple of 0-based balls 0..top-1 in colex rank order: (size, C(top, size))."""
+    table = np.zeros((1, 0), dtype=np.uint8)
+    for j in range(1, size + 1):
+        # The j-tuples whose largest ball is c are the (j-1)-tuples below c, which come first in colex order.
+        table = np.concatenate(
+            [
+                np.column_stack([table[: comb(c, j - 1)], np.full(comb(c, j - 1), c, dtype=np.uint8)])
+                for c in range(j - 1, top)
+            ]
+        )
+    out = np.ascontiguousarray(table.T)
+    out.setflags(write=False)
+    return out
+
+
+def _subsets(k: int, size: int) -> np.ndarray:
+    """Positions of every ``size``-subset of a row of ``k`` balls, as (size, C(k, size))."""
+    rows = [(a, b, c) for a in range(k) for b in range(a + 1, k) for c in range(b + 1, k)]
+    return np.array(rows if size == 3 else [], dtype=np.intp).reshape(-1, size).T
+
+
+def _triplet_ranks_direct(values: np.ndarray, top: int, block: int | None) -> np.ndarray:
+    """Counts of each ball triplet by colex rank: every row's C(k, 3) triplets, block by block."""
+    n, k = values.shape
+    counts = np.zeros(comb(top, 3), dtype=np.int64)
+    positions = _subsets(k, 3)
+    dtype = np.int16 if comb(top, 3) < 2**15 else np.int32
+    c2, c3 = _binomials(2).astype(dtype), _binomials(3).astype(dtype)
+    for start, stop in _blocks(n, block):
+        cols = values[start:stop].T.astype(dtype) - 1
+        rank = cols[positions[0]] + c2[cols[positions[1]]] + c3[cols[positions[2]]]
+        counts += np.bincount(rank.ravel(), minlength=len(counts))
+    return counts
+
+
+def _triplet_ranks_by_draw(values: np.ndarray, top: int, block: int | None) -> np.ndarray:
+    """The same counts through the count of each whole draw (by its colex rank among the C(top, k)
+    possible draws): one code per row, then C(k, 3) weighted counts per possible draw. Cheaper once
+    the draws outnumber the possible draws."""
+    n, k = values.shape
+    ranks = np.empty(n, dtype=np.int64)
+    tables = [_binomials(j + 1) for j in range(k)]
+    for start, stop in _blocks(n, block):
+        cols = values[start:stop].T.astype(np.intp) - 1
+        out = ranks[start:stop]
+        np.take(tables[0], cols[0], out=out)
+        for j in range(1, k):
+            out += tables[j][cols[j]]
+    per_draw = np.bincount(ranks, minlength=comb(top, k)).astype(np.float64)
+    del ranks
+    draws = _colex(top, k)
+    c2, c3 = _binomials(2), _binomials(3)
+    counts = np.zeros(comb(top, 3))
+    for a, b, c in _subsets(k, 3).T:
+        rank = draws[a] + c2[draws[b]] + c3[draws[c]]
+        counts += np.bincount(rank, weights=per_draw, minlength=len(counts))
+    return np.rint(counts).astype(np.int64)  # sums of integers far below 2**53: exact
+
+
+def triplet_counts(
+    values: np.ndarray, top: int, *, block: int | None = None, by_draw: bool | None = None
+) -> np.ndarray:
+    """How many rows hold each triplet of balls 1..top, indexed by the triplet's colex rank.
+
+    ``by_draw`` None picks the cheaper way: counting whole draws once rows outnumber possible draws.
+    """
+    n, k = values.shape
+    if k < 3:
+        return np.zeros(comb(top, 3), dtype=np.int64)
+    possible = comb(top, k)
+    if by_draw is None:
+        by_draw = n >= possible and possible <= _COMBOS_AT_MOST
+    if by_draw:
+        return _triplet_ranks_by_draw(values, top, block)
+    return _triplet_ranks_direct(values, top, block)
+
+
+def _rank_to_code(top: int, size: int, base: int) -> np.ndarray:
+    """The ``base`` code (sum ball_j * base**(size-1-j), balls 1-based) of each colex rank."""
+    balls = _colex(top, size).astype(np.intp) + 1
+    return sum(balls[j] * base ** (size - 1 - j) for j in range(size))
+
+
+def _number_combos(values: np.ndarray, top: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pair and triplet counts by ``base`` code; pairs from triplets when rows hold 3 balls or more
+    (each row holding a pair holds k - 2 triplets holding it)."""
+    k = values.shape[1]
+    if k < 3:
+        return _combo_counts(values, 2, base), np.zeros(base**3, dtype=np.int64)
+    by_rank = triplet_counts(values, top)
+    triples = _colex(top, 3).astype(np.intp)
+    pair_rank = [
+        triples[0] + _binomials(2)[triples[1]],
+        triples[0] + _binomials(2)[triples[2]],
+        triples[1] + _binomials(2)[triples[2]],
+    ]
+    pair_by_rank = np.zeros(comb(top, 2), dtype=np.int64)
+    for r in pair_rank:
+        np.add.at(pair_by_rank, r, by_rank)
+    pair_counts = np.zeros(base**2, dtype=np.int64)
+    pair_counts[_rank_to_code(top, 2, base)] = pair_by_rank // (k - 2)
+    triplet = np.zeros(base**3, dtype=np.int64)
+    triplet[_rank_to_code(top, 3, base)] = by_rank
+    return pair_counts, triplet
 
 
 def _decode(code: int, size: int, base: int) -> list[int]:
@@ -377,18 +556,19 @@ def pairs(ds: DrawSet, top_ball: int, bonus_pool: np.ndarray, top_n: int | None,
     base = 64
     grid = np.zeros(base * base)
     grid[_valid_codes(top_ball, 2)] = n * k * (k - 1) / (top_ball * (top_ball - 1))
-    number_pairs = _top(_combo_counts(ds.numbers, 2, base), grid, 2, base, top_n)
+    pair_counts, triplet_counts_ = _number_combos(ds.numbers, top_ball, base)
+    number_pairs = _top(pair_counts, grid, 2, base, top_n)
 
     bonus_pairs: list[PairStat] = []
     if ds.bonus.shape[1] == 2:
         bgrid = np.zeros(base * base)
-        for size in np.unique(bonus_pool):
-            bgrid[_valid_codes(int(size), 2)] += int(np.sum(bonus_pool == size)) / comb(int(size), 2)
+        for size, _, _, era_rows in _eras(ds.bonus, bonus_pool):
+            bgrid[_valid_codes(size, 2)] += len(era_rows) / comb(size, 2)
         bonus_pairs = _top(_combo_counts(ds.bonus, 2, base), bgrid, 2, base, top_n)
 
     tgrid = np.zeros(base**3)
     tgrid[_valid_codes(top_ball, 3)] = n * comb(k, 3) / comb(top_ball, 3)
-    triplets = _top(_combo_counts(ds.numbers, 3, base), tgrid, 3, base, triplets_n)
+    triplets = _top(triplet_counts_, tgrid, 3, base, triplets_n)
     return Pairs(
         numbers=number_pairs, bonus=bonus_pairs, triplets=triplets, total_number_pairs=comb(top_ball, 2)
     )
@@ -415,18 +595,26 @@ def sum_distribution(pool: int, k: int) -> tuple[float, ...]:
     return tuple(float(w) / total for w in ways[k])
 
 
+_BITS = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
+
+
 def _mask(values: np.ndarray) -> np.ndarray:
-    one = np.uint64(1)
-    return np.bitwise_or.reduce(np.left_shift(one, values.astype(np.uint64)), axis=1)
+    """Each row's balls as one 64-bit set (bit b for ball b), column by column through a table."""
+    mask = np.zeros(len(values), dtype=np.uint64)
+    for j in range(values.shape[1]):
+        mask |= _BITS[values[:, j]]
+    return mask
 
 
 def _set_mask(balls: range | list[int]) -> np.uint64:
     return np.uint64(sum(1 << b for b in balls))
 
 
-def _histogram(per_draw: np.ndarray, values: range, expected: list[float] | None) -> Distribution:
-    counts = np.bincount(per_draw, minlength=max(values) + 1)
-    total = max(len(per_draw), 1)
+def _histogram(counts: np.ndarray, values: range, expected: list[float] | None) -> Distribution:
+    """A distribution from how many draws show each value (``counts[v]``)."""
+    draws = int(counts.sum())
+    total = max(draws, 1)
+    weighted = sum(int(counts[v]) * v for v in range(len(counts)))
     return Distribution(
         buckets=[
             Bucket(
@@ -437,42 +625,74 @@ def _histogram(per_draw: np.ndarray, values: range, expected: list[float] | None
             )
             for i, v in enumerate(values)
         ],
-        mean=float(per_draw.mean()) if len(per_draw) else 0.0,
+        # The mean of integers: their exact sum over the count (what numpy's mean gives, exactly).
+        mean=weighted / draws if draws else 0.0,
         expected_mean=None
         if expected is None
         else float(sum(v * p for v, p in zip(values, expected, strict=True))),
     )
 
 
-def distributions(ds: DrawSet, pool: int) -> Distributions:
-    """Odd/even, low/high, sum, consecutive numbers, decades and repeats from the previous draw."""
+@dataclass(frozen=True)
+class _Shapes:
+    """Per-draw shapes counted over the window: ``odd[j]`` draws with j odd numbers, and so on."""
+
+    odd: np.ndarray
+    low: np.ndarray
+    consecutive: np.ndarray
+    repeats: np.ndarray  # over the n - 1 draws that have a previous one
+    sums: np.ndarray  # each draw's sum of numbers (int64)
+
+
+def _shapes(values: np.ndarray, pool: int, block: int | None = None) -> _Shapes:
+    """Odd, low, consecutive and repeated counts of each draw, from 64-bit sets of its balls, block by
+    block (the sets never exist for the whole window at once); the sums column by column."""
+    n, k = values.shape
+    odd_set = _set_mask([b for b in range(1, pool + 1) if b % 2])
+    low_set = _set_mask(range(1, pool // 2 + 1))
+    one = np.uint64(1)
+    odd, low, consecutive, repeats = (np.zeros(k + 1, dtype=np.int64) for _ in range(4))
+    previous = None
+    sums = np.empty(n, dtype=np.int64)
+    for start, stop in _blocks(n, block):
+        rows = values[start:stop]
+        total = sums[start:stop]  # column by column: a sum along rows of 5 is slow in numpy
+        np.add(rows[:, 0], 0, out=total, dtype=np.int64)
+        for j in range(1, k):
+            total += rows[:, j]
+        mask = _mask(rows)
+        odd += np.bincount(np.bitwise_count(mask & odd_set), minlength=k + 1)[: k + 1]
+        low += np.bincount(np.bitwise_count(mask & low_set), minlength=k + 1)[: k + 1]
+        consecutive += np.bincount(np.bitwise_count(mask & (mask >> one)), minlength=k + 1)[: k + 1]
+        shifted = mask[:-1] if previous is None else np.concatenate(([previous], mask[:-1]))
+        repeats += np.bincount(
+            np.bitwise_count((mask if previous is not None else mask[1:]) & shifted), minlength=k + 1
+        )[: k + 1]
+        previous = mask[-1]
+    return _Shapes(odd, low, consecutive, repeats, sums)
+
+
+def distributions(ds: DrawSet, pool: int, ball_count: np.ndarray | None = None) -> Distributions:
+    """Odd/even, low/high, sum, consecutive numbers, decades and repeats from the previous draw.
+
+    ``ball_count``: each number's count (index 0 unused) if already known."""
     n, k = ds.numbers.shape
-    mask = _mask(ds.numbers)
+    shapes = _shapes(ds.numbers, pool)
     odd = [b for b in range(1, pool + 1) if b % 2]
     low = list(range(1, pool // 2 + 1))
     counts_of = range(k + 1)
 
-    odd_d = _histogram(
-        np.bitwise_count(mask & _set_mask(odd)),
-        counts_of,
-        [_hypergeom(pool, len(odd), k, j) for j in counts_of],
-    )
-    low_d = _histogram(
-        np.bitwise_count(mask & _set_mask(low)),
-        counts_of,
-        [_hypergeom(pool, len(low), k, j) for j in counts_of],
-    )
+    odd_d = _histogram(shapes.odd, counts_of, [_hypergeom(pool, len(odd), k, j) for j in counts_of])
+    low_d = _histogram(shapes.low, counts_of, [_hypergeom(pool, len(low), k, j) for j in counts_of])
     consecutive = [comb(k - 1, j) * comb(pool - k + 1, k - j) / comb(pool, k) for j in range(k)]
-    consecutive_d = _histogram(np.bitwise_count(mask & (mask >> np.uint64(1))), range(k), consecutive)
+    consecutive_d = _histogram(shapes.consecutive, range(k), consecutive)
     repeats_d = (
-        _histogram(
-            np.bitwise_count(mask[1:] & mask[:-1]), counts_of, [_hypergeom(pool, k, k, j) for j in counts_of]
-        )
+        _histogram(shapes.repeats, counts_of, [_hypergeom(pool, k, k, j) for j in counts_of])
         if n >= 2
         else None
     )
 
-    sums = ds.numbers.sum(axis=1)
+    sums = shapes.sums
     exact = sum_distribution(pool, k)
     width = 10
     edges = (
@@ -480,9 +700,10 @@ def distributions(ds: DrawSet, pool: int) -> Distributions:
         if n
         else range(0)
     )
+    per_bucket = np.bincount(sums // width) if n else np.zeros(0, dtype=np.int64)
     sum_buckets = []
     for lo in edges:
-        c = int(np.sum((sums >= lo) & (sums < lo + width)))
+        c = int(per_bucket[lo // width])
         sum_buckets.append(
             Bucket(
                 value=f"{lo}-{lo + width - 1}",
@@ -503,8 +724,10 @@ def distributions(ds: DrawSet, pool: int) -> Distributions:
     if len(decade_sets[-1]) == 1:  # 50 joins the forties
         decade_sets[-2].extend(decade_sets.pop())
     dec_buckets = []
+    if ball_count is None:
+        ball_count = _counts(ds.numbers, pool)
     for balls in decade_sets:
-        c = int(np.bitwise_count(mask & _set_mask(balls)).sum())
+        c = int(ball_count[balls].sum())
         dec_buckets.append(
             Bucket(
                 value=f"{balls[0]}-{balls[-1]}",
@@ -528,28 +751,53 @@ def distributions(ds: DrawSet, pool: int) -> Distributions:
 # Randomness
 
 
-def chi_square(values: np.ndarray, pool: np.ndarray, dates: np.ndarray, comparisons: int = 2) -> ChiSquare:
+def _eras(values: np.ndarray, pool: np.ndarray) -> list[tuple[int, int, int, np.ndarray]]:
+    """(pool size, first row, last row, rows' balls) of each pool size, smallest first."""
+    if not len(pool):
+        return []
+    starts = np.concatenate(([0], np.flatnonzero(pool[1:] != pool[:-1]) + 1))
+    sizes = pool[starts]
+    if np.all(sizes[1:] > sizes[:-1]):  # one run per size (pools only grow): slices, no copies
+        ends = np.concatenate((starts[1:], [len(pool)]))
+        return [
+            (int(z), int(a), int(b) - 1, values[a:b]) for z, a, b in zip(sizes, starts, ends, strict=True)
+        ]
+    out = []
+    for size in np.unique(pool):
+        rows = np.flatnonzero(pool == size)
+        out.append((int(size), int(rows[0]), int(rows[-1]), values[rows]))
+    return out
+
+
+def chi_square(
+    values: np.ndarray,
+    pool: np.ndarray,
+    dates: np.ndarray,
+    comparisons: int = 2,
+    ball_count: np.ndarray | None = None,
+) -> ChiSquare:
     """Pearson's chi-square of ball counts against uniform, one corrected term per era of the pool.
 
     ``comparisons``: the tests of the page judged together (numbers and bonus balls: 2).
+    ``ball_count``: each ball's count over all rows (index 0 unused) if already known.
     """
     k = values.shape[1]
     eras: list[ChiSquareEra] = []
-    sizes = np.unique(pool)
-    for size in sizes:
-        size = int(size)
-        rows = np.flatnonzero(pool == size)
-        era_values = values if len(sizes) == 1 else values[rows]
-        observed = np.bincount(era_values.ravel(), minlength=size + 1)[1 : size + 1]
-        expected = len(rows) * k / size
+    for size, first, last, era_values in _eras(values, pool):
+        observed = (
+            ball_count[1 : size + 1]
+            if ball_count is not None and len(era_values) == len(values)
+            else _counts(era_values, size)[1:]
+        )
+        expected = len(era_values) * k / size
         x2 = float(np.sum((observed - expected) ** 2) / expected)
         c = (size - k) / (size - 1)
         eras.append(
             ChiSquareEra(
-                first_date=_as_date(dates[rows[0]]),
-                last_date=_as_date(dates[rows[-1]]),
+                first_date=_as_date(dates[first]),
+                last_date=_as_date(dates[last]),
                 pool=size,
-                draws=len(rows),
+                draws=len(era_values),
                 statistic=x2,
                 correction=c,
                 corrected_statistic=x2 / c,
@@ -609,6 +857,7 @@ def _window(ds: DrawSet, filters: StatsFilter, data_version: str) -> dict[str, o
 def quick_stats(ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: int = 50) -> QuickStats:
     """Draw count, first/last draw, every number's and bonus ball's count/frequency/gap, hot/cold."""
     pool, bonus_pool = pools(ds.game, ds.dates)
+    ds = compact(ds)
     numbers = ball_counts(ds.numbers, np.full(ds.size, pool), pool)
     bonus = ball_counts(ds.bonus, bonus_pool, int(bonus_pool.max()))
     return QuickStats(
@@ -630,17 +879,21 @@ def full_stats(
 ) -> FullStats:
     """Everything: per-ball statistics, pairs, triplets, distributions, hot/cold, randomness."""
     pool, bonus_pool = pools(ds.game, ds.dates)
-    numbers = ball_stats(ds.numbers, np.full(ds.size, pool), pool)
+    ds = compact(ds)
+    number_pool = np.full(ds.size, pool)
+    numbers = ball_stats(ds.numbers, number_pool, pool)
     bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
+    number_count = np.concatenate(([0], numbers.count))
+    bonus_count = np.concatenate(([0], bonus.count))
     return FullStats(
         **_window(ds, filters, data_version),
         numbers=_full_numbers(ds, numbers),
         bonus=_full_numbers(ds, bonus),
         pairs=pairs(ds, pool, bonus_pool, top_n, triplets_n),
-        distributions=distributions(ds, pool),
+        distributions=distributions(ds, pool, number_count),
         hot_cold=hot_cold(ds.numbers, pool, hot_n),
         randomness=Randomness(
-            numbers=chi_square(ds.numbers, np.full(ds.size, pool), ds.dates),
-            bonus=chi_square(ds.bonus, bonus_pool, ds.dates),
+            numbers=chi_square(ds.numbers, number_pool, ds.dates, ball_count=number_count),
+            bonus=chi_square(ds.bonus, bonus_pool, ds.dates, ball_count=bonus_count),
         ),
     )

@@ -1,0 +1,69 @@
+"""The faster engine (blocked passes, triplets by colex rank, pairs from triplets, counting whole
+draws) equals the engine before it value for value, on random windows, across block boundaries."""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lottery.stats import engine
+from lottery.stats.engine import full_stats, quick_stats, triplet_counts
+from lottery.stats.models import StatsFilter
+from tests.stats import engine_before
+from tests.stats.test_properties import Window, windows
+
+
+@pytest.mark.parametrize("block", [3, 17, None], ids=["blocks-of-3", "blocks-of-17", "default-blocks"])
+@settings(max_examples=40, deadline=None)
+@given(w=windows())
+def test_full_and_quick_stats_equal_the_engine_before(block: int | None, w: Window) -> None:
+    ds = w.drawset()
+    filters = StatsFilter()
+    with pytest.MonkeyPatch.context() as patch:
+        if block is not None:  # small blocks make every window cross many block boundaries
+            patch.setattr(engine, "BLOCK_DRAWS", block)
+        full = full_stats(ds, filters, "v").model_dump()
+        quick = quick_stats(ds, filters, "v").model_dump()
+    assert full == engine_before.full_stats(ds, filters, "v").model_dump()
+    assert quick == engine_before.quick_stats(ds, filters, "v").model_dump()
+
+
+@st.composite
+def dense_draws(draw: st.DrawFn) -> tuple[np.ndarray, int]:
+    """Sorted rows of 5 distinct balls of a small pool, sometimes more rows than possible draws."""
+    top = draw(st.integers(5, 12))
+    n = draw(st.integers(1, 3 * comb(top, 5) + 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    rows = np.sort(np.argsort(rng.random((n, top)), axis=1)[:, :5] + 1, axis=1).astype(np.int16)
+    return rows, top
+
+
+@settings(max_examples=60, deadline=None)
+@given(dense_draws(), st.sampled_from([1, 4, 1000]))
+def test_both_triplet_counters_agree_with_a_count_of_every_row(
+    case: tuple[np.ndarray, int], block: int
+) -> None:
+    rows, top = case
+    expected = np.zeros(comb(top, 3), dtype=np.int64)
+    for row in rows.tolist():
+        for i in range(5):
+            for j in range(i + 1, 5):
+                for k in range(j + 1, 5):
+                    a, b, c = row[i] - 1, row[j] - 1, row[k] - 1
+                    expected[a + comb(b, 2) + comb(c, 3)] += 1  # colex rank of the triplet
+    for by_draw in (False, True):
+        got = triplet_counts(rows, top, block=block, by_draw=by_draw)
+        assert got.tolist() == expected.tolist(), by_draw
+
+
+def test_the_automatic_choice_gives_the_same_counts_below_and_above_the_possible_draws() -> None:
+    rng = np.random.default_rng(7)
+    few = np.sort(np.argsort(rng.random((100, 12)), axis=1)[:, :5] + 1, axis=1)
+    many = np.sort(np.argsort(rng.random((2000, 12)), axis=1)[:, :5] + 1, axis=1)  # C(12, 5) = 792
+    for rows in (few, many):
+        assert triplet_counts(rows, 12).tolist() == triplet_counts(rows, 12, by_draw=False).tolist()
+        assert triplet_counts(rows, 12).tolist() == triplet_counts(rows, 12, by_draw=True).tolist()

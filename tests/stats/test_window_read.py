@@ -1,0 +1,55 @@
+"""load_window reads narrow columns without ORDER BY and sorts in numpy only when needed: the window
+is the same as a plain ordered read, whatever order the table holds the draws in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+
+from lottery.games import Game
+from lottery.stats.models import StatsFilter
+from warehouse.statistics import load_window
+
+
+def _table(order: list[int]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE draws (game VARCHAR, draw_date DATE, numbers INTEGER[], bonus INTEGER[])")
+    rows = [
+        ("euromillions", date(2020, 1, 1 + i), [1 + i, 10 + i, 20 + i, 30 + i, 40 + i], [1, 2 + i])
+        for i in range(10)
+    ]
+    con.executemany("INSERT INTO draws VALUES (?, ?, ?, ?)", [rows[i] for i in order])
+    return con
+
+
+def test_a_table_out_of_date_order_gives_the_ordered_window() -> None:
+    shuffled = _table([3, 0, 9, 5, 1, 8, 2, 7, 6, 4])
+    ordered = _table(list(range(10)))
+    for filters in (StatsFilter(), StatsFilter(last=4), StatsFilter.model_validate({"from": "2020-01-03"})):
+        a, b = (
+            load_window(shuffled, Game.EUROMILLIONS, filters),
+            load_window(ordered, Game.EUROMILLIONS, filters),
+        )
+        assert np.all(np.diff(a.dates.astype(np.int64)) > 0)
+        assert a.dates.tolist() == b.dates.tolist()
+        assert a.numbers.tolist() == b.numbers.tolist()
+        assert a.bonus.tolist() == b.bonus.tolist()
+        assert a.numbers.dtype == np.int16
+        assert a.dates.dtype == np.dtype("datetime64[D]")
+    assert load_window(shuffled, Game.EUROMILLIONS, StatsFilter(last=4)).dates[0] == np.datetime64(
+        "2020-01-07"
+    )
+    assert load_window(shuffled, Game.EUROMILLIONS, StatsFilter()).numbers[0].tolist() == [1, 10, 20, 30, 40]
+
+
+def test_window_sql_keeps_its_public_columns_and_order() -> None:
+    """Other queries build on window_sql (``SELECT draw_date FROM (...)``): its shape is unchanged."""
+    from warehouse.statistics import window_sql
+
+    con = _table([3, 0, 9, 5, 1, 8, 2, 7, 6, 4])
+    sql, params = window_sql(Game.EUROMILLIONS, StatsFilter())
+    rows = con.execute(f"SELECT draw_date, n0, b1 FROM ({sql})", params).fetchall()
+    assert [r[0] for r in rows] == [date(2020, 1, 1 + i) for i in range(10)]
+    assert rows[0][1:] == (1, 2)
