@@ -3,16 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.state import AppState
 from lottery.games import Game
-from serving.cache import CacheKind, cache_key
+from serving.cache import CacheKind, CacheStatus, cache_key
 from serving.snapshot import ServingView
 
 JSON = "application/json"
+
+
+def cached_responses(model: type, what: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a cached route: its 200 body and the ``X-Cache`` header."""
+    return {200: {"model": model, "description": f"{what}; `X-Cache` says HIT, MISS or BYPASS"}}
+
+
+async def cached_body(
+    state: AppState,
+    game: Game,
+    kind: CacheKind,
+    variant: str,
+    produce: Callable[[ServingView], bytes],
+    *,
+    cacheable: bool = True,
+) -> tuple[bytes, CacheStatus]:
+    """The bytes of ``produce(view)`` under the cache key of this snapshot's data version and
+    ``variant`` (computed in a worker thread on a miss), counted in the cache metrics."""
+    view = state.view()
+    key = cache_key(game, kind, view.manifest.version(game), variant)
+    body, status = await state.cache.get_or_compute(
+        kind, key, lambda: run_in_threadpool(produce, view), cacheable=cacheable
+    )
+    state.metrics.cache.labels(kind.value, status.value).inc()
+    return body, status
+
+
+def cached_json(body: bytes, status: CacheStatus) -> Response:
+    """A JSON answer whose ``X-Cache`` header says HIT, MISS or BYPASS."""
+    return Response(body, media_type=JSON, headers={"X-Cache": status.value})
 
 
 async def serve_cached(
@@ -24,13 +55,5 @@ async def serve_cached(
     *,
     cacheable: bool = True,
 ) -> Response:
-    """The JSON of ``produce(view)`` under the cache key of this snapshot's data version and
-    ``variant`` (computed in a worker thread on a miss), counted in the cache metrics; the
-    ``X-Cache`` header says HIT, MISS or BYPASS."""
-    view = state.view()
-    key = cache_key(game, kind, view.manifest.version(game), variant)
-    body, status = await state.cache.get_or_compute(
-        kind, key, lambda: run_in_threadpool(produce, view), cacheable=cacheable
-    )
-    state.metrics.cache.labels(kind.value, status.value).inc()
-    return Response(body, media_type=JSON, headers={"X-Cache": status.value})
+    """:func:`cached_body` as the JSON answer (:func:`cached_json`)."""
+    return cached_json(*await cached_body(state, game, kind, variant, produce, cacheable=cacheable))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.cached import serve_cached
+from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep, check_max
 from api.errors import GAME_RESPONSES
 from lottery.stats.models import FullStats, InvalidFilterError, IsoDate, NoDrawsError, QuickStats, StatsFilter
@@ -26,7 +26,7 @@ Month = Annotated[int | None, Query(ge=1, le=12, description="Month 1-12 (needs 
 @router.get(
     "/quick-stats",
     response_class=Response,
-    responses={200: {"model": QuickStats, "description": "Quick stats; `X-Cache` says HIT, MISS or BYPASS"}},
+    responses=cached_responses(QuickStats, "Quick stats"),
     summary="Quick statistics of a window (all history, a year, a month)",
 )
 async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: Month = None) -> Response:
@@ -44,7 +44,7 @@ async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: 
 @router.get(
     "/stats",
     response_class=Response,
-    responses={200: {"model": FullStats, "description": "Full stats; `X-Cache` says HIT, MISS or BYPASS"}},
+    responses=cached_responses(FullStats, "Full stats"),
     summary="Full statistics of a window",
 )
 async def full_stats(

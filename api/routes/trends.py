@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.cached import serve_cached
+from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep
 from api.errors import GAME_RESPONSES
 from lottery.games import ERAS, current_era
@@ -24,7 +24,7 @@ MAX_BALL = max(max(era.numbers_max, era.bonus_max) for era in ERAS)
 @router.get(
     "/trends",
     response_class=Response,
-    responses={200: {"model": TrendsOut, "description": "Trends; `X-Cache` says HIT, MISS or BYPASS"}},
+    responses=cached_responses(TrendsOut, "Trends"),
     summary="Statistics over time: per year or rolling window, chi-square p, weekly back-test verdicts",
 )
 async def trends(
