@@ -5,7 +5,7 @@ import { lastGenerationKey, parseTickets, type CheckResult, type CheckTicket } f
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtDate, fmtEuro, fmtInt, fmtMs } from "../lib/format";
-import { isRunning, useTaskPolling } from "../lib/poll";
+import { isBusy, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
 import { TaskFailure, TaskProgress } from "../components/TaskProgress";
 
@@ -34,7 +34,7 @@ export function CheckPage() {
   const { status, error: pollError } = useTaskPolling(statusUrl);
   const queued = status?.state === "SUCCESS" ? (status.result as unknown as CheckResult) : null;
   const result = direct ?? queued;
-  const running = submitting || (statusUrl !== null && (status === null || isRunning(status)));
+  const running = isBusy(submitting, statusUrl, status);
   const bonusName = t(`common.bonus.${game}`).toLowerCase();
   const generation = storedGeneration(game);
   let lines: number[] = [];

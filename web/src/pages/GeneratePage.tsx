@@ -6,7 +6,7 @@ import { buildBody, type GenerateForm } from "../lib/form";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtMs, fmtNum, gridsCsv } from "../lib/format";
-import { isRunning, useTaskPolling } from "../lib/poll";
+import { isBusy, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
 import { Field } from "../components/Field";
 import { FormAlerts, TaskFailure, TaskProgress } from "../components/TaskProgress";
@@ -28,7 +28,7 @@ export function GeneratePage() {
   const [statusUrl, setStatusUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const { status, error: pollError } = useTaskPolling(statusUrl);
-  const running = submitting || (statusUrl !== null && (status === null || isRunning(status)));
+  const running = isBusy(submitting, statusUrl, status);
 
   const submit = async () => {
     setFieldErrors({});

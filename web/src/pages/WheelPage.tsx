@@ -5,7 +5,7 @@ import { submitErrors } from "../lib/errors";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtEuro, fmtInt, fmtNum } from "../lib/format";
-import { isRunning, useTaskPolling } from "../lib/poll";
+import { isBusy, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
 import { Field } from "../components/Field";
 import { FormAlerts, TaskFailure, TaskProgress } from "../components/TaskProgress";
@@ -59,7 +59,7 @@ export function WheelPage() {
   const [inline, setInline] = useState<WheelResult | null>(null);
   const [statusUrl, setStatusUrl] = useState<string | null>(null);
   const { status, error: pollError } = useTaskPolling<WheelResult>(statusUrl);
-  const running = submitting || (statusUrl !== null && (status === null || isRunning(status)));
+  const running = isBusy(submitting, statusUrl, status);
   const result = inline ?? (status?.state === "SUCCESS" ? status.result : null);
 
   const toggle = (list: number[], set: (v: number[]) => void, n: number) =>
