@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.state import AppState
 from lottery.games import Game
-from serving.cache import CacheKind, CacheStatus, cache_key
+from serving.cache import CacheKind, cache_key
 from serving.snapshot import ServingView
 
 JSON = "application/json"
@@ -21,31 +21,6 @@ def cached_responses(model: type, what: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"model": model, "description": f"{what}; `X-Cache` says HIT, MISS or BYPASS"}}
 
 
-async def cached_body(
-    state: AppState,
-    game: Game,
-    kind: CacheKind,
-    variant: str,
-    produce: Callable[[ServingView], bytes],
-    *,
-    cacheable: bool = True,
-) -> tuple[bytes, CacheStatus]:
-    """The bytes of ``produce(view)`` under the cache key of this snapshot's data version and
-    ``variant`` (computed in a worker thread on a miss), counted in the cache metrics."""
-    view = state.view()
-    key = cache_key(game, kind, view.manifest.version(game), variant)
-    body, status = await state.cache.get_or_compute(
-        kind, key, lambda: run_in_threadpool(produce, view), cacheable=cacheable
-    )
-    state.metrics.cache.labels(kind.value, status.value).inc()
-    return body, status
-
-
-def cached_json(body: bytes, status: CacheStatus) -> Response:
-    """A JSON answer whose ``X-Cache`` header says HIT, MISS or BYPASS."""
-    return Response(body, media_type=JSON, headers={"X-Cache": status.value})
-
-
 async def serve_cached(
     state: AppState,
     game: Game,
@@ -54,6 +29,17 @@ async def serve_cached(
     produce: Callable[[ServingView], bytes],
     *,
     cacheable: bool = True,
+    finish: Callable[[bytes], bytes] | None = None,
 ) -> Response:
-    """:func:`cached_body` as the JSON answer (:func:`cached_json`)."""
-    return cached_json(*await cached_body(state, game, kind, variant, produce, cacheable=cacheable))
+    """The JSON of ``produce(view)`` under the cache key of this snapshot's data version and
+    ``variant`` (computed in a worker thread on a miss), counted in the cache metrics; ``finish``
+    reshapes the cached bytes per request. The ``X-Cache`` header says HIT, MISS or BYPASS."""
+    view = state.view()
+    key = cache_key(game, kind, view.manifest.version(game), variant)
+    body, status = await state.cache.get_or_compute(
+        kind, key, lambda: run_in_threadpool(produce, view), cacheable=cacheable
+    )
+    state.metrics.cache.labels(kind.value, status.value).inc()
+    if finish is not None:
+        body = finish(body)
+    return Response(body, media_type=JSON, headers={"X-Cache": status.value})

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.cached import cached_body, cached_json, cached_responses
+from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep
 from api.errors import GAME_RESPONSES
 from lottery.games import DrawKind, era_on
@@ -43,11 +43,11 @@ async def odds(
     era = era_on(game, DrawKind.MAIN, asked)
     assert era is not None  # first <= asked: the main formula was in force
     # One entry per (era, price): at most a handful per game and data version, whatever the date.
-    body, status = await cached_body(
+    return await serve_cached(
         state,
         game,
         CacheKind.ODDS,
         cache_variant(game, era, asked),
         lambda view: odds_body(view, game, era, asked),
+        finish=lambda body: with_date(body, asked),
     )
-    return cached_json(with_date(body, asked), status)
