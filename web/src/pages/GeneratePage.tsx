@@ -1,12 +1,11 @@
 /** Générer: a generation request, its live progress, then the grids with the odds banner. */
 import { useEffect, useState } from "react";
 import { apiUrl, postJson } from "../lib/api";
-import { submitErrors } from "../lib/errors";
 import { buildBody, type GenerateForm } from "../lib/form";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtMs, fmtNum, gridsCsv } from "../lib/format";
-import { isBusy, useTaskPolling } from "../lib/poll";
+import { useTaskForm } from "../lib/taskForm";
 import { Balls } from "../components/Status";
 import { Field } from "../components/Field";
 import { FormAlerts, TaskFailure, TaskProgress } from "../components/TaskProgress";
@@ -22,35 +21,17 @@ export function GeneratePage() {
   const { t, lang } = useI18n();
   const { game } = useGame();
   const [form, setForm] = useState<GenerateForm>({ strategy: "frequency_based", count: "10", seed: "", last: "", exclude: "", exclude_bonus: "" });
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [retryAfter, setRetryAfter] = useState<number | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [statusUrl, setStatusUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const { status, error: pollError } = useTaskPolling(statusUrl);
-  const running = isBusy(submitting, statusUrl, status);
+  const { fieldErrors, retryAfter, statusUrl, status, pollError, running, showErrors, run } = useTaskForm();
 
   const submit = async () => {
-    setFieldErrors({});
-    setRetryAfter(null);
     setCopied(false);
     const built = buildBody(form, t("gen.invalidList"));
     if (built.errors) {
-      setFieldErrors(built.errors);
+      showErrors(built.errors);
       return;
     }
-    setSubmitting(true);
-    setStatusUrl(null);
-    try {
-      const acc = await postJson<{ task_id: string; status_url: string }>(apiUrl(game, "generate-advanced"), built.body);
-      setStatusUrl(acc.status_url);
-    } catch (e) {
-      const shown = submitErrors(e);
-      setFieldErrors(shown.fieldErrors);
-      setRetryAfter(shown.retryAfter);
-    } finally {
-      setSubmitting(false);
-    }
+    await run(async () => (await postJson<{ task_id: string; status_url: string }>(apiUrl(game, "generate-advanced"), built.body)).status_url);
   };
 
   const result = status?.state === "SUCCESS" ? status.result : null;

@@ -1,11 +1,10 @@
 /** Systèmes: pick numbers and a guarantee, get a verified wheel (inline, or queued with progress). */
 import { useState } from "react";
 import { apiUrl, postJson } from "../lib/api";
-import { submitErrors } from "../lib/errors";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtEuro, fmtInt, fmtNum } from "../lib/format";
-import { isBusy, useTaskPolling } from "../lib/poll";
+import { useTaskForm } from "../lib/taskForm";
 import { Balls } from "../components/Status";
 import { Field } from "../components/Field";
 import { FormAlerts, TaskFailure, TaskProgress } from "../components/TaskProgress";
@@ -53,41 +52,27 @@ export function WheelPage() {
   const [match, setMatch] = useState("3");
   const [ifDrawn, setIfDrawn] = useState("4");
   const [seed, setSeed] = useState("1");
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [retryAfter, setRetryAfter] = useState<number | null>(null);
-  const [submitting, setSubmitting] = useState(false);
   const [inline, setInline] = useState<WheelResult | null>(null);
-  const [statusUrl, setStatusUrl] = useState<string | null>(null);
-  const { status, error: pollError } = useTaskPolling<WheelResult>(statusUrl);
-  const running = isBusy(submitting, statusUrl, status);
+  const { fieldErrors, retryAfter, statusUrl, status, pollError, running, run } = useTaskForm<WheelResult>();
   const result = inline ?? (status?.state === "SUCCESS" ? status.result : null);
 
   const toggle = (list: number[], set: (v: number[]) => void, n: number) =>
     set(list.includes(n) ? list.filter((x) => x !== n) : [...list, n].sort((a, b) => a - b));
 
   const submit = async () => {
-    setFieldErrors({});
-    setRetryAfter(null);
     setInline(null);
-    setStatusUrl(null);
-    setSubmitting(true);
     const body: Record<string, unknown> = {
       numbers,
       bonus: bonus.filter((b) => b <= rules.bonusTop),
       guarantee: { match: Number(match), if_drawn: Number(ifDrawn) },
     };
     if (seed.trim() !== "") body.seed = Number(seed);
-    try {
+    await run(async () => {
       const answer = await postJson<WheelResult | { task_id: string; status_url: string }>(apiUrl(game, "wheel"), body);
-      if ("status_url" in answer) setStatusUrl(answer.status_url);
-      else setInline(answer);
-    } catch (e) {
-      const shown = submitErrors(e);
-      setFieldErrors(shown.fieldErrors);
-      setRetryAfter(shown.retryAfter);
-    } finally {
-      setSubmitting(false);
-    }
+      if ("status_url" in answer) return answer.status_url;
+      setInline(answer);
+      return null;
+    });
   };
 
   const balls = (id: string, top: number, chosen: number[], set: (v: number[]) => void, cap: number) => (
