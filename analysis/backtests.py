@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from analysis.dtypes import GAME, STRATEGY, as_dates
 from analysis.snapshot import as_game, has_table
 from lottery.backtest import StrategyBacktest
 from lottery.games import Game
-from serving.queries import StoredBacktest, latest_backtest
+from serving.queries import backtest_history, latest_backtest
 from serving.snapshot import ServingView
 
-MEASURES = (
-    "targets",
-    "tickets",
-    "mean_main_matches",
-    "expected_main_matches",
-    "main_ci_low",
-    "main_ci_high",
-    "main_p_value",
-    "mean_bonus_matches",
-    "expected_bonus_matches",
-    "bonus_ci_low",
-    "bonus_ci_high",
-    "bonus_p_value",
-    "any_prize_rate",
-    "expected_any_prize_rate",
-    "any_prize_ci_low",
-    "any_prize_ci_high",
-    "any_prize_p_value",
-    "verdict",
+MEASURES = tuple(
+    name
+    for name in StrategyBacktest.model_fields
+    if name not in ("strategy", "tier_counts", "expected_tier_counts", "significance")
 )
+"""The figures of :class:`StrategyBacktest` that are one number (or the verdict), in model order."""
 
 
 def backtests(view: ServingView, game: Game | str, *, history: bool = False) -> pd.DataFrame:
@@ -49,14 +33,7 @@ def backtests(view: ServingView, game: Game | str, *, history: bool = False) -> 
         if not history:
             stored = latest_backtest(cur, game)
         elif has_table(view, "backtest_history"):
-            stored = [
-                StoredBacktest(run, first, last, StrategyBacktest.model_validate(json.loads(payload)))
-                for run, first, last, payload in cur.execute(
-                    "SELECT run_date, first_target, last_target, payload FROM backtest_history "
-                    "WHERE game = ? ORDER BY run_date, strategy",
-                    [game.value],
-                ).fetchall()
-            ]
+            stored = backtest_history(cur, game)
         else:
             raise LookupError(
                 f"snapshot {view.manifest.snapshot} was published before it kept every back-test: "

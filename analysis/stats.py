@@ -14,23 +14,11 @@ from analysis.draws import window_filter
 from analysis.dtypes import BALL, GAME, as_dates
 from analysis.snapshot import as_game, has_table
 from lottery.games import Game
-from lottery.stats.models import FullStats, StatsFilter
+from lottery.stats.models import NUMBER_STAT_COLUMNS, FullStats, StatsFilter
 from serving.cache import CacheKind
 from serving.queries import stats_payload
 from serving.snapshot import ServingView
 
-NUMBER_COLUMNS = (
-    "number",
-    "count",
-    "eligible_draws",
-    "frequency",
-    "expected",
-    "current_gap",
-    "max_gap",
-    "mean_gap",
-    "last_drawn",
-    "gap_before_first",
-)
 _INTEGERS = {"number": "int16", "count": "int64", "eligible_draws": "int64", "current_gap": "int64"}
 _NULLABLE = {"max_gap": "Int64", "gap_before_first": "Int64", "mean_gap": "float64"}
 
@@ -57,11 +45,11 @@ def number_stats(
     """
     stats = window_stats(view, game, window, **filters)
     rows = [
-        {"ball": ball, **s.model_dump(include=set(NUMBER_COLUMNS))}
+        {"ball": ball, **s.model_dump(include=set(NUMBER_STAT_COLUMNS))}
         for ball, group in (("number", stats.numbers), ("bonus", stats.bonus))
         for s in group
     ]
-    frame = pd.DataFrame(rows, columns=["ball", *NUMBER_COLUMNS])
+    frame = pd.DataFrame(rows, columns=["ball", *NUMBER_STAT_COLUMNS])
     frame.insert(0, "game", pd.Series([stats.game.value] * len(frame), dtype=GAME))
     frame["ball"] = frame["ball"].astype(BALL)
     frame = frame.astype({**_INTEGERS, **_NULLABLE})
@@ -93,7 +81,7 @@ def stats_history(view: ServingView, game: Game | str, ball: str | None = None) 
     if ball is not None:
         where += " AND n.ball = ?"
         params.append(ball)
-    columns = ", ".join(f"n.{c}" for c in NUMBER_COLUMNS)
+    columns = ", ".join(f"n.{c}" for c in NUMBER_STAT_COLUMNS)
     with view.reading() as cur:
         frame = cur.execute(
             f"""

@@ -33,12 +33,11 @@ from bench.common import (
     Column,
     Interval,
     Measure,
+    RateTable,
     Report,
-    Target,
     add_results_argument,
     median_s,
     progress,
-    ratio,
     shipped_draws,
 )
 from config.settings import PROJECT_ROOT
@@ -166,27 +165,10 @@ def main(argv: list[str] | None = None) -> None:
     base = median_s(baseline(ds, config.draws, len(config.strategies) * config.grids), args.repeat)
     results: list[BacktestResult] = []
     seconds = median_s(lambda: results.append(backtest(ds, config)), args.repeat)
-    timing = report.table(
-        Column("case", "left"),
-        Column("median"),
-        Column("tickets/s"),
-        Column("vs baseline"),
-        Column("target", "left"),
+    timing = RateTable.start(
+        report, "tickets", tickets, "baseline: the same number of random tickets scored, no strategy", base
     )
-    timing.add(
-        "baseline: the same number of random tickets scored, no strategy",
-        Measure(base, "s", 3, display="s"),
-        Measure(tickets / base, "tickets/s", 0),
-        ratio(1.0, 0),
-        None,
-    )
-    timing.add(
-        "`backtest()`: history, inputs, generate() per strategy, scoring, t tests",
-        Measure(seconds, "s", 3, display="s"),
-        Measure(tickets / seconds, "tickets/s", 0),
-        ratio(seconds / base),
-        Target.check(seconds, "<", Measure(TARGET_S, "s", 0, display="s")),
-    )
+    timing.add("`backtest()`: history, inputs, generate() per strategy, scoring, t tests", seconds, TARGET_S)
     result_table(report, results[-1])
     report.finish(args.results_dir)
 

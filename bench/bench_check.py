@@ -26,15 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import (
-    Column,
     Measure,
+    RateTable,
     Report,
-    Target,
     add_results_argument,
     build,
     median_s,
     progress,
-    ratio,
 )
 from lottery.checker import CHUNK_CELLS, DrawHistory, Ticket, ball_masks, check, payload
 from lottery.games import Game
@@ -92,34 +90,11 @@ def main(argv: list[str] | None = None) -> None:
     base = median_s(lambda: floor(history, tickets), args.repeat)
     seconds = median_s(lambda: check(history, tickets), args.repeat)
     full = median_s(lambda: payload(check(history, tickets)), args.repeat)
-    table = report.table(
-        Column("case", "left"),
-        Column("median"),
-        Column("cells/s"),
-        Column("vs floor"),
-        Column("target", "left"),
+    table = RateTable.start(
+        report, "cells", cells, "floor: bare popcounts over the same arrays", base, versus="floor"
     )
-    table.add(
-        "floor: bare popcounts over the same arrays",
-        Measure(base, "s", 3, display="s"),
-        Measure(cells / base, "cells/s", 0),
-        ratio(1.0, 0),
-        None,
-    )
-    table.add(
-        "`check()`: ranks per era, playability, payouts, totals, exact draws",
-        Measure(seconds, "s", 3, display="s"),
-        Measure(cells / seconds, "cells/s", 0),
-        ratio(seconds / base),
-        Target.check(seconds, "<", Measure(TARGET_S, "s", 0, display="s")),
-    )
-    table.add(
-        "`check()` + `payload()`: the API's answer (1,000 win rows)",
-        Measure(full, "s", 3, display="s"),
-        Measure(cells / full, "cells/s", 0),
-        ratio(full / base),
-        None,
-    )
+    table.add("`check()`: ranks per era, playability, payouts, totals, exact draws", seconds, TARGET_S)
+    table.add("`check()` + `payload()`: the API's answer (1,000 win rows)", full)
     report.figure(
         f"tickets × draws answered in {DIRECT_S} s (check + payload)",
         Measure(cells / full * DIRECT_S, "cells", 0, approx=True),

@@ -509,3 +509,51 @@ class Report:
             shown = path.resolve().relative_to(PROJECT_ROOT)
         print(f"\nresult file: {shown}")
         return path
+
+
+@dataclass
+class RateTable:
+    """Medians against a baseline measured in the same run, with the work done per second.
+
+    Columns: case, median, ``{unit}/s``, ``vs {versus}``, target; the first row is the baseline."""
+
+    table: Table
+    unit: str
+    work: float
+    base_s: float
+
+    @classmethod
+    def start(
+        cls, report: Report, unit: str, work: float, base_label: str, base_s: float, versus: str = "baseline"
+    ) -> RateTable:
+        """The table with its baseline row (``work`` units done in ``base_s`` seconds)."""
+        table = report.table(
+            Column("case", "left"),
+            Column("median"),
+            Column(f"{unit}/s"),
+            Column(f"vs {versus}"),
+            Column("target", "left"),
+        )
+        table.add(
+            base_label,
+            Measure(base_s, "s", 3, display="s"),
+            Measure(work / base_s, f"{unit}/s", 0),
+            ratio(1.0, 0),
+            None,
+        )
+        return cls(table, unit, work, base_s)
+
+    def add(self, label: str, seconds: float, target_s: float | None = None) -> None:
+        """A measured row: median, rate, ratio to the baseline, and ``< target_s`` checked if given."""
+        target = (
+            Target.check(seconds, "<", Measure(target_s, "s", 0, display="s"))
+            if target_s is not None
+            else None
+        )
+        self.table.add(
+            label,
+            Measure(seconds, "s", 3, display="s"),
+            Measure(self.work / seconds, f"{self.unit}/s", 0),
+            ratio(seconds / self.base_s),
+            target,
+        )

@@ -15,6 +15,8 @@ from lottery.games import Game
 from warehouse.catalog import Preview, TableShape, describe_table, game_rows, preview, table_shape
 
 OWNERS = ["team:lotostats"]
+# One writer at a time on the DuckDB file: every asset or check that opens it runs in this pool.
+DUCKDB_POOL = "duckdb_writer"
 
 
 def column_schema(shape: TableShape) -> dg.TableSchema:
@@ -37,6 +39,17 @@ def column_schema(shape: TableShape) -> dg.TableSchema:
 def table_definition_metadata(table: str) -> dict[str, object]:
     """Definition metadata of an asset that writes ``table``: its column schema and table name."""
     return {"dagster/column_schema": column_schema(table_shape(table)), "dagster/table_name": table}
+
+
+def game_table_asset(game: Game, table: str) -> dict[str, object]:
+    """What every per-game warehouse asset declares: the team as owner, its game as a tag, the
+    definition metadata of the ``table`` it writes, and the DuckDB writer pool."""
+    return {
+        "owners": OWNERS,
+        "tags": {"game": game.value},
+        "metadata": table_definition_metadata(table),
+        "pool": DUCKDB_POOL,
+    }
 
 
 def table_value(rows: Preview) -> dg.MetadataValue:

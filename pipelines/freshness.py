@@ -21,8 +21,9 @@ import dagster as dg
 from config.settings import Settings
 from lottery.draw_calendar import PUBLICATION_GRACE_DAYS, latest_due_draw, missed_draws, next_draw_day
 from lottery.games import WEEKDAY_NAMES, DrawKind, Game, era_on
-from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.assets.ingest import draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
+from pipelines.catalog import DUCKDB_POOL
 from pipelines.resources import PARIS, Clock, Warehouse
 from warehouse.freshness import last_draw_date, last_snapshot_date
 

@@ -17,8 +17,8 @@ import dagster as dg
 
 from config.settings import get_settings
 from lottery.games import Game
-from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
-from pipelines.catalog import OWNERS, table_definition_metadata
+from pipelines.assets.ingest import draws_asset_key
+from pipelines.catalog import game_table_asset
 from pipelines.resources import Warehouse
 from warehouse.catalog import game_rows
 from warehouse.history import write_snapshot_as_of
@@ -45,10 +45,7 @@ def build_history_asset(game: Game) -> dg.AssetsDefinition:
         partitions_def=DAILY,
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "numpy"},
-        owners=OWNERS,
-        tags={"game": game.value},
-        metadata=table_definition_metadata("number_stats"),
-        pool=DUCKDB_POOL,
+        **game_table_asset(game, "number_stats"),
         description=(
             f"{game.value} statistics snapshots of past days (partition = snapshot_date), each computed from "
             "the draws dated on or before that day: the same `stats_snapshots` and `number_stats` rows the "

@@ -115,8 +115,20 @@ class StoredBacktest:
 
 def latest_backtest(cur: duckdb.DuckDBPyConnection, game: Game) -> list[StoredBacktest]:
     """The snapshot's back-test of ``game`` (the latest run), one row per strategy, on a cursor."""
+    return _stored_backtests(cur, "backtests", "strategy", game)
+
+
+def backtest_history(cur: duckdb.DuckDBPyConnection, game: Game) -> list[StoredBacktest]:
+    """Every back-test run of ``game`` the snapshot keeps (``backtest_history``), oldest run first,
+    strategies in name order, on a cursor."""
+    return _stored_backtests(cur, "backtest_history", "run_date, strategy", game)
+
+
+def _stored_backtests(
+    cur: duckdb.DuckDBPyConnection, table: str, order: str, game: Game
+) -> list[StoredBacktest]:
     rows = cur.execute(
-        "SELECT run_date, first_target, last_target, payload FROM backtests WHERE game = ? ORDER BY strategy",
+        f"SELECT run_date, first_target, last_target, payload FROM {table} WHERE game = ? ORDER BY {order}",
         [game.value],
     ).fetchall()
     return [

@@ -16,7 +16,7 @@ import numpy as np
 
 from lottery.games import Game
 from lottery.stats.engine import full_stats, quick_stats
-from lottery.stats.models import FullStats, StatsFilter
+from lottery.stats.models import NUMBER_STAT_COLUMNS, FullStats, NumberStat, StatsFilter
 from warehouse.statistics import data_version, load_window, window_sql
 
 LAST_N_SCOPES = (50, 100)
@@ -65,23 +65,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: da
         payload_rows.append((scope, "quick", filters_json, ds.size, quick.model_dump_json()))
         payload_rows.append((scope, "full", filters_json, ds.size, full.model_dump_json()))
         for ball, stats in (("number", full.numbers), ("bonus", full.bonus)):
-            ball_rows += [
-                (
-                    scope,
-                    ball,
-                    s.number,
-                    s.count,
-                    s.eligible_draws,
-                    s.frequency,
-                    s.expected,
-                    s.current_gap,
-                    s.max_gap,
-                    s.mean_gap,
-                    s.last_drawn.isoformat() if s.last_drawn else None,
-                    s.gap_before_first,
-                )
-                for s in stats
-            ]
+            ball_rows += [(scope, ball, *_number_cells(s)) for s in stats]
     report.scopes = len(report.draw_counts)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -100,20 +84,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: da
         _insert(
             con,
             "number_stats",
-            [
-                "scope",
-                "ball",
-                "number",
-                "count",
-                "eligible_draws",
-                "frequency",
-                "expected",
-                "current_gap",
-                "max_gap",
-                "mean_gap",
-                "last_drawn",
-                "gap_before_first",
-            ],
+            ["scope", "ball", *NUMBER_STAT_COLUMNS],
             ball_rows,
             "?, ?, scope, ball, number::INTEGER, count::INTEGER, eligible_draws::INTEGER, frequency::DOUBLE,"
             " expected::DOUBLE, current_gap::INTEGER, max_gap::INTEGER, mean_gap::DOUBLE, last_drawn::DATE,"
@@ -125,6 +96,12 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: da
         con.execute("ROLLBACK")
         raise
     return report
+
+
+def _number_cells(s: NumberStat) -> tuple:
+    """One ball's ``number_stats`` cells in :data:`NUMBER_STAT_COLUMNS` order (dates as ISO text)."""
+    values = (getattr(s, column) for column in NUMBER_STAT_COLUMNS)
+    return tuple(v.isoformat() if isinstance(v, date) else v for v in values)
 
 
 def _insert(

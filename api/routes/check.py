@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep, check_max
 from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
-from api.routes.generation import Accepted, enqueue_job, task_state
+from api.routes.generation import Accepted, limit_client, queue_job, task_state
 from api.state import AppState, ServiceUnavailableError
 from lottery.checker import (
     CheckRequestError,
@@ -185,23 +184,11 @@ async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, requ
             run_check, game, prepared, body.window, settings.api_check_max_win_rows
         )
         return JSONResponse(answer)
-    await state.generation_limit.check(request.client.host if request.client else "unknown")
-    task_id = str(uuid.uuid4())
-    await run_in_threadpool(_enqueue, state, game, prepared, body.window, task_id)
-    url = f"/api/{game.value}/task-status/{task_id}"
-    return JSONResponse(
-        status_code=202,
-        content=Accepted(task_id=task_id, status_url=url).model_dump(),
-        headers={"Location": url},
-    )
-
-
-def _enqueue(state: AppState, game: Game, prepared: Prepared, window: StatsFilter, task_id: str) -> None:
-    """Queue a large check through the job protocol every task shares (``enqueue_job``)."""
+    await limit_client(state, request)
     kwargs = {
         "game": game.value,
         "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],
-        "window": window.public(),
-        "max_rows": state.settings.api_check_max_win_rows,
+        "window": body.window.public(),
+        "max_rows": settings.api_check_max_win_rows,
     }
-    enqueue_job(state, task_id, game, "check", len(prepared.tickets), TASK_NAME, kwargs)
+    return await queue_job(state, game, "check", len(prepared.tickets), TASK_NAME, kwargs)

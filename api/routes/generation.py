@@ -109,22 +109,10 @@ async def generate_advanced(
     """Validate, record the job, queue it; poll ``status_url`` for progress and the grids.
 
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
-    await state.generation_limit.check(request.client.host if request.client else "unknown")
+    await limit_client(state, request)
     await run_in_threadpool(_check, game, body, state)
-    task_id = str(uuid.uuid4())
-    await run_in_threadpool(_enqueue, state, game, body, task_id)
-    url = f"/api/{game.value}/task-status/{task_id}"
-    return JSONResponse(
-        status_code=202,
-        content=Accepted(task_id=task_id, status_url=url).model_dump(),
-        headers={"Location": url},
-    )
-
-
-def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -> None:
-    enqueue_job(
+    return await queue_job(
         state,
-        task_id,
         game,
         kind=body.strategy.value,
         total=body.count,
@@ -138,6 +126,26 @@ def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -
             "exclude": sorted(set(body.exclude)),
             "exclude_bonus": sorted(set(body.exclude_bonus)),
         },
+    )
+
+
+async def limit_client(state: AppState, request: Request) -> None:
+    """Count one request against the client's generation rate limit (429 with Retry-After past it)."""
+    await state.generation_limit.check(request.client.host if request.client else "unknown")
+
+
+async def queue_job(
+    state: AppState, game: Game, kind: str, total: int, task_name: str, kwargs: dict[str, Any]
+) -> JSONResponse:
+    """Record and queue a task under a new id (:func:`enqueue_job`); the 202 answer pointing at its
+    ``task-status`` (body :class:`Accepted`, ``Location`` header)."""
+    task_id = str(uuid.uuid4())
+    await run_in_threadpool(enqueue_job, state, task_id, game, kind, total, task_name, kwargs)
+    url = f"/api/{game.value}/task-status/{task_id}"
+    return JSONResponse(
+        status_code=202,
+        content=Accepted(task_id=task_id, status_url=url).model_dump(),
+        headers={"Location": url},
     )
 
 

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
+from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep
 from api.errors import GAME_RESPONSES
 from lottery.games import DrawKind, era_on
 from lottery.stats.models import InvalidFilterError, IsoDate
-from serving.cache import CacheKind, cache_key
+from serving.cache import CacheKind
 from serving.odds import OddsAnswer, cache_variant, odds_body, served_range, with_date
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
@@ -21,9 +21,7 @@ router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 @router.get(
     "/odds",
     response_class=Response,
-    responses={
-        200: {"model": OddsAnswer, "description": "Odds and value; `X-Cache` says HIT, MISS or BYPASS"}
-    },
+    responses=cached_responses(OddsAnswer, "Odds and value"),
     summary="Exact odds per rank, FDJ's mean and median payouts and the expected return per euro on a day",
 )
 async def odds(
@@ -44,11 +42,12 @@ async def odds(
         )
     era = era_on(game, DrawKind.MAIN, asked)
     assert era is not None  # first <= asked: the main formula was in force
-    view = state.view()
     # One entry per (era, price): at most a handful per game and data version, whatever the date.
-    key = cache_key(game, CacheKind.ODDS, view.manifest.version(game), cache_variant(game, era, asked))
-    body, status = await state.cache.get_or_compute(
-        CacheKind.ODDS, key, lambda: run_in_threadpool(odds_body, view, game, era, asked)
+    return await serve_cached(
+        state,
+        game,
+        CacheKind.ODDS,
+        cache_variant(game, era, asked),
+        lambda view: odds_body(view, game, era, asked),
+        finish=lambda body: with_date(body, asked),
     )
-    state.metrics.cache.labels(CacheKind.ODDS.value, status.value).inc()
-    return Response(with_date(body, asked), media_type="application/json", headers={"X-Cache": status.value})

@@ -5,49 +5,34 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
+from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep, check_max
 from api.errors import GAME_RESPONSES
-from api.state import AppState
-from lottery.games import Game
 from lottery.stats.models import FullStats, InvalidFilterError, IsoDate, NoDrawsError, QuickStats, StatsFilter
 from serving import queries
-from serving.cache import CacheKind, cache_key
+from serving.cache import CacheKind
 from serving.snapshot import ServingView
 from warehouse.draw_queries import DrawPage, DrawRecord
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
-JSON = "application/json"
 # Schema-level ceilings (int64-safe); the configurable limits (settings.api_max_*) are checked below.
 INT64_MAX = 2**63 - 1
 Year = Annotated[int | None, Query(ge=1900, le=2999, description="Calendar year, e.g. 2025")]
 Month = Annotated[int | None, Query(ge=1, le=12, description="Month 1-12 (needs year)")]
 
 
-async def _serve(
-    state: AppState, game: Game, kind: CacheKind, variant: str, produce, *, cacheable: bool = True
-) -> Response:
-    view = state.view()
-    key = cache_key(game, kind, view.manifest.version(game), variant)
-    body, status = await state.cache.get_or_compute(
-        kind, key, lambda: run_in_threadpool(produce, view), cacheable=cacheable
-    )
-    state.metrics.cache.labels(kind.value, status.value).inc()
-    return Response(body, media_type=JSON, headers={"X-Cache": status.value})
-
-
 @router.get(
     "/quick-stats",
     response_class=Response,
-    responses={200: {"model": QuickStats, "description": "Quick stats; `X-Cache` says HIT, MISS or BYPASS"}},
+    responses=cached_responses(QuickStats, "Quick stats"),
     summary="Quick statistics of a window (all history, a year, a month)",
 )
 async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: Month = None) -> Response:
     """Draw count, first/last draw, every number's and bonus ball's count, frequency and gap, hot/cold."""
     filters = StatsFilter(year=year, month=month).validated()
-    return await _serve(
+    return await serve_cached(
         state,
         game,
         CacheKind.QUICK,
@@ -59,7 +44,7 @@ async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: 
 @router.get(
     "/stats",
     response_class=Response,
-    responses={200: {"model": FullStats, "description": "Full stats; `X-Cache` says HIT, MISS or BYPASS"}},
+    responses=cached_responses(FullStats, "Full stats"),
     summary="Full statistics of a window",
 )
 async def full_stats(
@@ -76,7 +61,7 @@ async def full_stats(
     """Per-ball statistics, pairs, triplets, distributions, hot/cold and the chi-square verdict."""
     check_max("last", last, state.settings.api_max_last)
     filters = StatsFilter(year=year, month=month, date_from=date_from, date_to=date_to, last=last).validated()
-    return await _serve(
+    return await serve_cached(
         state,
         game,
         CacheKind.FULL,
@@ -125,7 +110,7 @@ async def draws(
         page = queries.draws(view, game, date_from=date_from, date_to=date_to, limit=limit, offset=offset)
         return page.model_dump_json().encode()
 
-    return await _serve(
+    return await serve_cached(
         state,
         game,
         CacheKind.DRAWS,
@@ -150,4 +135,4 @@ async def latest_draw(game: GameDep, state: StateDep) -> Response:
             raise NoDrawsError("game", f"the serving snapshot holds no {game.value} draw")
         return page.draws[0].model_dump_json().encode()
 
-    return await _serve(state, game, CacheKind.DRAWS, "latest", produce)
+    return await serve_cached(state, game, CacheKind.DRAWS, "latest", produce)

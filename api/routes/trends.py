@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
+from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep
 from api.errors import GAME_RESPONSES
 from lottery.games import ERAS, current_era
 from lottery.stats.models import InvalidFilterError
 from lottery.stats.trends import Ball, TrendsOut, TrendWindow
 from serving import queries
-from serving.cache import CacheKind, cache_key
+from serving.cache import CacheKind
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 
@@ -24,7 +24,7 @@ MAX_BALL = max(max(era.numbers_max, era.bonus_max) for era in ERAS)
 @router.get(
     "/trends",
     response_class=Response,
-    responses={200: {"model": TrendsOut, "description": "Trends; `X-Cache` says HIT, MISS or BYPASS"}},
+    responses=cached_responses(TrendsOut, "Trends"),
     summary="Statistics over time: per year or rolling window, chi-square p, weekly back-test verdicts",
 )
 async def trends(
@@ -46,13 +46,11 @@ async def trends(
     top = era.numbers_max if ball is Ball.NUMBER else era.bonus_max
     if number is not None and number > top:
         raise InvalidFilterError("number", f"{game.value} {ball.value} balls run 1..{top}, got {number}")
-    view = state.view()
     variant = f"{ball.value}:{window.value}:{number or 'all'}"
-    key = cache_key(game, CacheKind.TRENDS, view.manifest.version(game), variant)
-    body, status = await state.cache.get_or_compute(
+    return await serve_cached(
+        state,
+        game,
         CacheKind.TRENDS,
-        key,
-        lambda: run_in_threadpool(queries.trends_payload, view, game, ball, window, number),
+        variant,
+        lambda view: queries.trends_payload(view, game, ball, window, number),
     )
-    state.metrics.cache.labels(CacheKind.TRENDS.value, status.value).inc()
-    return Response(body, media_type="application/json", headers={"X-Cache": status.value})

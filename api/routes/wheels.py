@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import time
-import uuid
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep
 from api.errors import GAME_RESPONSES, ErrorBody
-from api.routes.generation import Accepted, enqueue_job
+from api.routes.generation import Accepted, limit_client, queue_job
 from lottery.games import Game
 from lottery.prices import price_on
 from lottery.wheel_answer import wheel_answer
@@ -95,11 +94,10 @@ async def wheel(game: GameDep, state: StateDep, body: WheelRequest, request: Req
     generation rate limit of the client."""
     settings = state.settings
     spec = check(game, body, settings.wheel_max_search_s)
-    await state.generation_limit.check(request.client.host if request.client else "unknown")
+    await limit_client(state, request)
     seed = body.seed if body.seed is not None else secrets.randbits(63)
     if estimate_seconds(spec) <= settings.wheel_inline_max_s:
         return JSONResponse(await run_in_threadpool(compute, spec, seed))
-    task_id = str(uuid.uuid4())
     kwargs = {
         "game": game.value,
         "numbers": list(spec.numbers),
@@ -108,11 +106,4 @@ async def wheel(game: GameDep, state: StateDep, body: WheelRequest, request: Req
         "if_drawn": spec.if_drawn,
         "seed": seed,
     }
-    total = spec.subsets + search_steps(spec)
-    await run_in_threadpool(enqueue_job, state, task_id, game, "wheel", total, TASK_NAME, kwargs)
-    url = f"/api/{game.value}/task-status/{task_id}"
-    return JSONResponse(
-        status_code=202,
-        content=Accepted(task_id=task_id, status_url=url).model_dump(),
-        headers={"Location": url},
-    )
+    return await queue_job(state, game, "wheel", spec.subsets + search_steps(spec), TASK_NAME, kwargs)

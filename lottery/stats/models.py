@@ -156,6 +156,21 @@ class NumberStat(QuickNumberStat):
     mean_gap: float | None = Field(description="mean draws between two appearances (None if < 2)")
 
 
+NUMBER_STAT_COLUMNS = (
+    "number",
+    "count",
+    "eligible_draws",
+    "frequency",
+    "expected",
+    "current_gap",
+    "max_gap",
+    "mean_gap",
+    "last_drawn",
+    "gap_before_first",
+)
+"""The fields of :class:`NumberStat` in the column order of the warehouse's ``number_stats`` rows."""
+
+
 class HotColdNumber(BaseModel):
     """A number's count over the last N draws against the fair expectation, with its exact tail."""
 

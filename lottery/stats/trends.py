@@ -24,7 +24,7 @@ expectation, and the p-values move with the windows' luck.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -142,18 +142,25 @@ def rolling_windows(dates: np.ndarray, size: int = ROLLING_DRAWS) -> list[tuple[
     return [(str(months[i]), int(i) + 1 - size, int(i) + 1) for i in last_rows if i + 1 >= size]
 
 
+def _ball_kinds(
+    ds: DrawSet, lo: int, hi: int, number_pool: int, bonus_pool: np.ndarray
+) -> Iterator[tuple[Ball, np.ndarray, np.ndarray]]:
+    """(ball, values, pool per draw) of rows ``lo:hi`` for the main numbers, then the bonus balls if any."""
+    for ball, values, pool in (
+        (Ball.NUMBER, ds.numbers[lo:hi], np.full(hi - lo, number_pool)),
+        (Ball.BONUS, ds.bonus[lo:hi], bonus_pool[lo:hi]),
+    ):
+        if values.shape[1]:
+            yield ball, values, pool
+
+
 def _ball_points(
     ds: DrawSet, period: Period, label: str, lo: int, hi: int, number_pool: int, bonus_pool: np.ndarray
 ) -> list[BallPoint]:
     points: list[BallPoint] = []
     draws = hi - lo
     end = _as_date(ds.dates[hi - 1])
-    for ball, values, pool in (
-        (Ball.NUMBER, ds.numbers[lo:hi], np.full(draws, number_pool)),
-        (Ball.BONUS, ds.bonus[lo:hi], bonus_pool[lo:hi]),
-    ):
-        if values.shape[1] == 0:
-            continue
+    for ball, values, pool in _ball_kinds(ds, lo, hi, number_pool, bonus_pool):
         st = ball_stats(values, pool, int(pool.max()))
         points += [
             BallPoint(
@@ -178,32 +185,28 @@ def _ball_points(
 def _chi_points(
     ds: DrawSet, period: Period, label: str, lo: int, hi: int, number_pool: int, bonus_pool: np.ndarray
 ) -> list[ChiPoint]:
-    points: list[ChiPoint] = []
-    draws = hi - lo
     end = _as_date(ds.dates[hi - 1])
-    for ball, values, pool in (
-        (Ball.NUMBER, ds.numbers[lo:hi], np.full(draws, number_pool)),
-        (Ball.BONUS, ds.bonus[lo:hi], bonus_pool[lo:hi]),
-    ):
-        if values.shape[1] == 0:
-            continue
-        test = chi_square(values, pool, ds.dates[lo:hi])  # the page's rule: 2 comparisons
-        points.append(
-            ChiPoint(
-                period=period,
-                period_end=end,
-                label=label,
-                ball=ball,
-                draws=draws,
-                corrected_statistic=test.corrected_statistic,
-                df=test.df,
-                p_value=test.p_value,
-                comparisons=test.significance.comparisons,
-                cutoff=test.significance.cutoff,
-                level=test.significance.level,
-            )
-        )
-    return points
+    # chi_square judges by the page's rule: 2 comparisons
+    return [
+        _chi_point(period, end, label, ball, hi - lo, chi_square(values, pool, ds.dates[lo:hi]))
+        for ball, values, pool in _ball_kinds(ds, lo, hi, number_pool, bonus_pool)
+    ]
+
+
+def _chi_point(period: Period, end: date, label: str, ball: Ball, draws: int, test: ChiSquare) -> ChiPoint:
+    return ChiPoint(
+        period=period,
+        period_end=end,
+        label=label,
+        ball=ball,
+        draws=draws,
+        corrected_statistic=test.corrected_statistic,
+        df=test.df,
+        p_value=test.p_value,
+        comparisons=test.significance.comparisons,
+        cutoff=test.significance.cutoff,
+        level=test.significance.level,
+    )
 
 
 def draw_trends(ds: DrawSet, rolling: int = ROLLING_DRAWS) -> tuple[list[BallPoint], list[ChiPoint]]:
@@ -265,19 +268,7 @@ def weekly_verdicts(
 
 def snapshot_point(snapshot_date: date, draws: int, ball: Ball, test: ChiSquare) -> ChiPoint:
     """A stored snapshot's all-history chi-square as a point over time (its stored judgement kept)."""
-    return ChiPoint(
-        period=Period.SNAPSHOT,
-        period_end=snapshot_date,
-        label=snapshot_date.isoformat(),
-        ball=ball,
-        draws=draws,
-        corrected_statistic=test.corrected_statistic,
-        df=test.df,
-        p_value=test.p_value,
-        comparisons=test.significance.comparisons,
-        cutoff=test.significance.cutoff,
-        level=test.significance.level,
-    )
+    return _chi_point(Period.SNAPSHOT, snapshot_date, snapshot_date.isoformat(), ball, draws, test)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from lottery.backtest import BacktestConfig, BacktestResult, backtest
 from lottery.games import Game
 from lottery.significance import cutoff_text
 from lottery.stats.models import StatsFilter
-from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
-from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
+from pipelines.assets.ingest import draws_asset_key
+from pipelines.catalog import game_table_asset, game_table_metadata
 from pipelines.resources import Warehouse
 from warehouse.backtests import store_backtest
 from warehouse.statistics import load_window
@@ -69,10 +69,7 @@ def build_backtest_asset(game: Game) -> dg.AssetsDefinition:
         group_name=BACKTEST_GROUP,
         deps=[draws_asset_key(game)],
         kinds={"duckdb", "numpy", "table"},
-        owners=OWNERS,
-        tags={"game": game.value},
-        metadata=table_definition_metadata("backtests"),
-        pool=DUCKDB_POOL,
+        **game_table_asset(game, "backtests"),
         description=(
             f"Walk-forward back-test of every strategy on {game.value}: for each of the last N draws, grids "
             "built only from earlier draws, scored against the draw, compared with the exact expectation "

@@ -5,12 +5,11 @@ from datetime import date
 import dagster as dg
 
 from lottery.games import Game
-from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
+from pipelines.catalog import game_table_asset, game_table_metadata
 from pipelines.resources import FdjSource, Warehouse
 from warehouse.ingest import IngestResult, ingest_game
 
 INGEST_GROUP = "ingest"
-DUCKDB_POOL = "duckdb_writer"
 
 
 def draws_asset_key(game: Game) -> dg.AssetKey:
@@ -56,10 +55,7 @@ def build_ingest_asset(game: Game) -> dg.AssetsDefinition:
         key=draws_asset_key(game),
         group_name=INGEST_GROUP,
         kinds={"duckdb", "python", "table"},
-        owners=OWNERS,
-        tags={"game": game.value},
-        metadata=table_definition_metadata("draws"),
-        pool=DUCKDB_POOL,
+        **game_table_asset(game, "draws"),
         description=(
             f"Every {game.value} draw FDJ published, from the configured source: main-formula draws in "
             "`draws`, prize tiers in `prize_tiers`, one `ingest_log` row per file, bad rows in `rejects`."

@@ -9,7 +9,7 @@ import redis
 from lottery.games import Game
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.statistics import statistics_asset_key
-from pipelines.catalog import OWNERS
+from pipelines.catalog import DUCKDB_POOL, OWNERS
 from pipelines.resources import RedisCache, ReportsStore, Warehouse
 from reporting.data import ServiceWeek, build_report_data, service_week
 from reporting.files import write_report
@@ -24,7 +24,7 @@ REPORT_KEY = dg.AssetKey("weekly_report")
     deps=[*(statistics_asset_key(g) for g in Game), *(backtest_asset_key(g) for g in Game)],
     kinds={"html", "markdown"},
     owners=OWNERS,
-    pool="duckdb_writer",
+    pool=DUCKDB_POOL,
     description=(
         "Each game's weekly report (week of its latest draw): the week's draws with prize tiers, hot/cold "
         "numbers against fair draws with exact tails, longest gaps, the chi-square verdict, the back-test "

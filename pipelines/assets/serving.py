@@ -7,10 +7,10 @@ import redis
 
 from lottery.games import Game
 from pipelines.assets.backtest import backtest_asset_key
-from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.assets.ingest import draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.assets.trends import trends_asset_key
-from pipelines.catalog import OWNERS
+from pipelines.catalog import DUCKDB_POOL, OWNERS
 from pipelines.resources import RedisCache, ServingStore, Warehouse
 from serving import cache
 from serving.snapshot import Manifest, precomputed_entries, publish, read_manifest, snapshot_entries

@@ -12,8 +12,8 @@ import dagster as dg
 
 from lottery.games import Game
 from lottery.stats.models import FullStats
-from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
-from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
+from pipelines.assets.ingest import draws_asset_key
+from pipelines.catalog import game_table_asset, game_table_metadata
 from pipelines.resources import Warehouse
 from warehouse.snapshots import audit_snapshot, write_snapshot
 
@@ -74,10 +74,7 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
         group_name=STATS_GROUP,
         deps=[draws_asset_key(game)],
         kinds={"duckdb", "numpy", "table"},
-        owners=OWNERS,
-        tags={"game": game.value},
-        metadata=table_definition_metadata("number_stats"),
-        pool=DUCKDB_POOL,
+        **game_table_asset(game, "number_stats"),
         check_specs=[dg.AssetCheckSpec(name, asset=key, description=d) for name, d in CHECKS.items()],
         description=(
             f"Today's {game.value} statistics (quick and full) for all history, every year and year+month "

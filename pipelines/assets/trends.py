@@ -6,9 +6,9 @@ import dagster as dg
 from lottery.games import Game
 from lottery.significance import p_text
 from pipelines.assets.backtest import backtest_asset_key
-from pipelines.assets.ingest import DUCKDB_POOL, draws_asset_key
+from pipelines.assets.ingest import draws_asset_key
 from pipelines.assets.statistics import statistics_asset_key
-from pipelines.catalog import OWNERS, game_table_metadata, table_definition_metadata
+from pipelines.catalog import game_table_asset, game_table_metadata
 from pipelines.resources import Warehouse
 from warehouse.trends import write_trends
 
@@ -33,10 +33,7 @@ def build_trends_asset(game: Game) -> dg.AssetsDefinition:
         group_name=TRENDS_GROUP,
         deps=[draws_asset_key(game), statistics_asset_key(game), backtest_asset_key(game)],
         kinds={"duckdb", "numpy"},
-        owners=OWNERS,
-        tags={"game": game.value},
-        metadata=table_definition_metadata("trend_chi_square"),
-        pool=DUCKDB_POOL,
+        **game_table_asset(game, "trend_chi_square"),
         description=(
             f"{game.value} statistics over time: each number's and bonus ball's count, frequency and gaps "
             "per calendar year and over the last 100 draws at each month end (`trend_balls`); the "

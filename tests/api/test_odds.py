@@ -3,7 +3,6 @@ FDJ's raw CSV files with the csv module, the price and its source, 422s, cache, 
 
 from __future__ import annotations
 
-import csv
 import json
 import statistics
 import urllib.request
@@ -20,6 +19,7 @@ from lottery.games import DrawKind, Game, era_on
 from lottery.odds import one_in, tier_probability
 from lottery.prices import price_on
 from tests.api.live import live_api
+from tests.fdj_files import fdj_day, fdj_rows
 from tests.serving_fixtures import SHIPPED
 
 
@@ -34,27 +34,8 @@ def client(settings: Settings) -> Iterator[TestClient]:
 # An independent reading of FDJ's files: csv module, FDJ's own column names, no project code.
 
 
-def _day(text: str) -> date:
-    text = text.strip()
-    for fmt in ("%Y%m%d", "%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _number(text: str) -> float:
     return float(text.replace(" ", "").replace(",", ".") or 0)
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    return list(csv.DictReader(text.splitlines(), delimiter=";"))
 
 
 def fdj_rank_rows(
@@ -67,8 +48,8 @@ def fdj_rank_rows(
     """
     out: dict[date, tuple[int, float]] = {}
     for path in files:
-        for row in _rows(path):
-            day = _day(row["date_de_tirage"])
+        for row in fdj_rows(path):
+            day = fdj_day(row["date_de_tirage"])
             if not start <= day < end:
                 continue
             # EuroMillions files since 2016-09 name their columns ..._Euro_Millions

@@ -7,13 +7,11 @@ one ``/stats?year=`` gives (one rule decides significance everywhere). Bad param
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -22,37 +20,12 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from config.settings import Settings
-
-FDJ_EM = Path(__file__).resolve().parents[2] / "data" / "fdj" / "euromillions"  # FDJ's files, byte for byte
-STAR_FROM = {10: date(2011, 5, 10), 11: date(2011, 5, 10), 12: date(2016, 9, 27)}
+from tests.fdj_files import EM_DIR, STAR_INTRODUCED, Draw, euromillions_draws
 
 
-def _day(text: str) -> date:
-    for fmt in ("%Y%m%d", "%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _raw_draws() -> list[tuple[date, list[int], list[int]]]:
-    draws = {}
-    for path in sorted(FDJ_EM.glob("*.csv")):
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-        col = {name.strip().lower(): i for i, name in enumerate(rows[0])}
-        for row in rows[1:]:
-            if not any(cell.strip() for cell in row):
-                continue
-            day = _day(row[col["date_de_tirage"]])
-            numbers = [int(row[col[f"boule_{i}"]]) for i in range(1, 6)]
-            stars = [int(row[col[f"etoile_{i}"]]) for i in (1, 2)]
-            draws[day] = (day, numbers, stars)
+def _raw_draws() -> list[Draw]:
+    """Every EuroMillions draw in FDJ's files, one per date (a later file's row wins), by date."""
+    draws = {d[0]: d for path in sorted(EM_DIR.glob("*.csv")) for d in euromillions_draws(path)}
     return sorted(draws.values())
 
 
@@ -90,7 +63,9 @@ def test_per_year_frequencies_equal_counts_from_fdj_files(client: TestClient) ->
         star = s["number"]
         for i, label in enumerate(labels):
             year = int(label)
-            eligible = sum(1 for d, _, _ in RAW if d.year == year and d >= STAR_FROM.get(star, date.min))
+            eligible = sum(
+                1 for d, _, _ in RAW if d.year == year and d >= STAR_INTRODUCED.get(star, date.min)
+            )
             if eligible == 0:
                 assert s["count"][i] is None, (label, star)  # the star did not exist that year
                 continue

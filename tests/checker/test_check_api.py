@@ -22,10 +22,8 @@ def jobs(settings: Settings) -> list[bytes]:
     return list(redis.Redis.from_url(settings.redis_url).scan_iter(f"{JOBS_PREFIX}:*"))
 
 
-def test_small_check_answers_at_once(check_api: TestClient, check_settings: Settings) -> None:
-    res = check_api.post(
-        "/api/euromillions/check", json={"tickets": [GOOD], "window": {"from": "2020-01-01"}}
-    )
+def test_small_check_answers_at_once(api: TestClient, gen_settings: Settings) -> None:
+    res = api.post("/api/euromillions/check", json={"tickets": [GOOD], "window": {"from": "2020-01-01"}})
     assert res.status_code == 200, res.text
     body = res.json()
     assert body["window"] == {"from": "2020-01-01"}
@@ -37,12 +35,12 @@ def test_small_check_answers_at_once(check_api: TestClient, check_settings: Sett
     assert ticket["net_cents"] == ticket["won_cents"] - ticket["cost_cents"]
     assert ticket["cost_cents"] > 0
     assert ticket["price_sources"]
-    assert jobs(check_settings) == []
+    assert jobs(gen_settings) == []
 
 
 @pytest.mark.slow
 def test_large_check_runs_on_the_worker_with_progress(
-    check_api: TestClient, check_worker: Worker, check_settings: Settings
+    api: TestClient, worker: Worker, gen_settings: Settings
 ) -> None:
     """3 tickets x the whole history > QUEUED_ABOVE: 202, progress, and the same answer as a direct check."""
     tickets = [
@@ -50,7 +48,7 @@ def test_large_check_runs_on_the_worker_with_progress(
         {"numbers": [1, 2, 3, 4, 5], "bonus": [11, 12]},
         {"numbers": [10, 20, 30, 40, 50], "bonus": [1, 2]},
     ]
-    res = check_api.post("/api/euromillions/check", json={"tickets": tickets})
+    res = api.post("/api/euromillions/check", json={"tickets": tickets})
     assert res.status_code == 202, res.text
     accepted = res.json()
     assert (
@@ -58,30 +56,30 @@ def test_large_check_runs_on_the_worker_with_progress(
         == accepted["status_url"]
         == f"/api/euromillions/task-status/{accepted['task_id']}"
     )
-    final, seen = wait_for(check_api, accepted["status_url"])
+    final, seen = wait_for(api, accepted["status_url"])
     assert final["state"] == "SUCCESS", final
     assert final["progress"] == {"done": 3, "total": 3}
     assert {s["state"] for s in seen} <= {"PENDING", "STARTED", "PROGRESS", "SUCCESS"}
     queued = final["result"]
-    direct = [check_api.post("/api/euromillions/check", json={"tickets": [t]}).json() for t in tickets[:1]]
+    direct = [api.post("/api/euromillions/check", json={"tickets": [t]}).json() for t in tickets[:1]]
     assert direct[0]["tickets"][0] == queued["tickets"][0]
     assert queued["totals"]["tickets"] == 3
     assert queued["tickets"][1]["not_playable"][0]["from"] == "2004-02-13"
-    assert check_api.get(f"/api/loto/task-status/{accepted['task_id']}").status_code == 404
+    assert api.get(f"/api/loto/task-status/{accepted['task_id']}").status_code == 404
 
 
 @pytest.mark.slow
-def test_check_the_grids_of_a_generation(check_api: TestClient, check_worker: Worker) -> None:
-    gen = check_api.post("/api/loto/generate-advanced", json={"count": 4, "seed": 3}).json()
-    final, _ = wait_for(check_api, gen["status_url"])
+def test_check_the_grids_of_a_generation(api: TestClient, worker: Worker) -> None:
+    gen = api.post("/api/loto/generate-advanced", json={"count": 4, "seed": 3}).json()
+    final, _ = wait_for(api, gen["status_url"])
     assert final["state"] == "SUCCESS", final
     grids = final["result"]["grids"]
-    res = check_api.post("/api/loto/check", json={"task_id": gen["task_id"], "window": {"last": 100}})
+    res = api.post("/api/loto/check", json={"task_id": gen["task_id"], "window": {"last": 100}})
     assert res.status_code == 200, res.text
     checked = res.json()["tickets"]
     assert [(t["numbers"], t["bonus"]) for t in checked] == [(g["numbers"], g["bonus"]) for g in grids]
     assert all(t["draws_played"] == 100 for t in checked)
-    by_tickets = check_api.post(
+    by_tickets = api.post(
         "/api/loto/check",
         json={
             "tickets": [{"numbers": g["numbers"], "bonus": g["bonus"]} for g in grids],
@@ -90,17 +88,17 @@ def test_check_the_grids_of_a_generation(check_api: TestClient, check_worker: Wo
     ).json()["tickets"]
     assert by_tickets == checked
     # another game's task id is unknown here
-    assert check_api.post("/api/euromillions/check", json={"task_id": gen["task_id"]}).status_code == 404
+    assert api.post("/api/euromillions/check", json={"task_id": gen["task_id"]}).status_code == 404
 
 
-def test_unfinished_generation_is_409_and_unknown_is_404(check_api: TestClient) -> None:
+def test_unfinished_generation_is_409_and_unknown_is_404(api: TestClient) -> None:
     """No worker listens on this queue: the generation stays PENDING."""
-    gen = check_api.post("/api/euromillions/generate-advanced", json={"count": 2}).json()
-    res = check_api.post("/api/euromillions/check", json={"task_id": gen["task_id"]})
+    gen = api.post("/api/euromillions/generate-advanced", json={"count": 2}).json()
+    res = api.post("/api/euromillions/check", json={"task_id": gen["task_id"]})
     assert res.status_code == 409
     assert res.json()["detail"][0]["loc"] == ["body", "task_id"]
     assert "PENDING" in res.json()["detail"][0]["msg"]
-    res = check_api.post("/api/euromillions/check", json={"task_id": "no-such-task"})
+    res = api.post("/api/euromillions/check", json={"task_id": "no-such-task"})
     assert res.status_code == 404
     assert res.json()["detail"][0]["loc"] == ["body", "task_id"]
 
@@ -154,17 +152,17 @@ def _ticket(numbers: list[int], bonus: list[int]) -> dict[str, Any]:
     ],
 )
 def test_bad_requests_are_422_before_anything_runs(
-    check_api: TestClient, check_settings: Settings, body: dict[str, Any], loc: list[Any], reason: str
+    api: TestClient, gen_settings: Settings, body: dict[str, Any], loc: list[Any], reason: str
 ) -> None:
-    res = check_api.post("/api/euromillions/check", json=body)
+    res = api.post("/api/euromillions/check", json=body)
     assert res.status_code == 422, res.text
     items = res.json()["detail"]
     assert any(item["loc"][: len(loc)] == loc and reason in item["msg"] for item in items), items
-    assert jobs(check_settings) == []
+    assert jobs(gen_settings) == []
 
 
-def test_loto_chance_number_out_of_range(check_api: TestClient) -> None:
-    res = check_api.post("/api/loto/check", json={"tickets": [_ticket([1, 2, 3, 4, 5], [11])]})
+def test_loto_chance_number_out_of_range(api: TestClient) -> None:
+    res = api.post("/api/loto/check", json={"tickets": [_ticket([1, 2, 3, 4, 5], [11])]})
     assert res.status_code == 422
     assert res.json()["detail"][0] == {
         "loc": ["body", "tickets", 0, "bonus"],
@@ -173,30 +171,26 @@ def test_loto_chance_number_out_of_range(check_api: TestClient) -> None:
     }
 
 
-def test_many_bad_tickets_list_ten_reasons_and_count_the_rest(check_api: TestClient) -> None:
-    res = check_api.post(
-        "/api/euromillions/check", json={"tickets": [_ticket([1, 2, 3, 4, 99], [1, 2])] * 30}
-    )
+def test_many_bad_tickets_list_ten_reasons_and_count_the_rest(api: TestClient) -> None:
+    res = api.post("/api/euromillions/check", json={"tickets": [_ticket([1, 2, 3, 4, 99], [1, 2])] * 30})
     body = res.json()
     assert res.status_code == 422
     assert len(body["detail"]) == 10
     assert body["more_errors"] == 20
 
 
-def test_schema_ceiling_and_body_limit(check_api: TestClient, check_settings: Settings) -> None:
+def test_schema_ceiling_and_body_limit(api: TestClient, gen_settings: Settings) -> None:
     """10,001 tickets break the schema's ceiling (422); a body above API_MAX_CHECK_BODY_BYTES is 413."""
-    res = check_api.post("/api/euromillions/check", json={"tickets": [GOOD] * 10_001})
+    res = api.post("/api/euromillions/check", json={"tickets": [GOOD] * 10_001})
     assert res.status_code == 422
     assert res.json()["detail"][0]["loc"] == ["body", "tickets"]
-    huge = b'{"tickets": [' + b" " * (check_settings.api_max_check_body_bytes + 1) + b"]}"
-    res = check_api.post(
-        "/api/euromillions/check", content=huge, headers={"Content-Type": "application/json"}
-    )
+    huge = b'{"tickets": [' + b" " * (gen_settings.api_max_check_body_bytes + 1) + b"]}"
+    res = api.post("/api/euromillions/check", content=huge, headers={"Content-Type": "application/json"})
     assert res.status_code == 413
     # the default limit still holds elsewhere
-    big = b'{"count": 1' + b" " * (check_settings.api_max_body_bytes + 1) + b"}"
-    res = check_api.post(
+    big = b'{"count": 1' + b" " * (gen_settings.api_max_body_bytes + 1) + b"}"
+    res = api.post(
         "/api/euromillions/generate-advanced", content=big, headers={"Content-Type": "application/json"}
     )
     assert res.status_code == 413
-    assert jobs(check_settings) == []
+    assert jobs(gen_settings) == []

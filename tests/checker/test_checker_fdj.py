@@ -7,15 +7,14 @@ sets. The API's answer (direct, 200) must list exactly the same wins, ranks and 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.fdj_files import fdj_day, fdj_rows
 from tests.serving_fixtures import SHIPPED
 
 # Rank order per era as FDJ publishes it: (numbers matched (or a tuple of counts), bonus matched or
@@ -78,15 +77,6 @@ class RawDraw:
     prizes: dict[int, int | None]  # rank -> cents per winner (None: 0 published for a rank nobody won)
 
 
-def _date(text: str) -> date:
-    for fmt in ("%Y%m%d", "%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(text)
-
-
 def _cents(text: str) -> int:
     return int(Decimal(text.replace(" ", "").replace(",", ".")) * 100)
 
@@ -95,15 +85,10 @@ def raw_draws(game: str) -> dict[date, RawDraw]:
     """Every main-formula draw in the shipped files; a newer file's figures win over an older one's."""
     files = []
     for path in sorted((SHIPPED / game).rglob("*.csv")):  # with snapshot_2024-07/, which holds a draw
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        rows = fdj_rows(path)
         if game == "loto" and "numero_chance" not in rows[0]:
             continue  # the 6/49 formula (before 2008-10-06): another game
-        files.append((max(_date(r["date_de_tirage"]) for r in rows), rows))
+        files.append((max(fdj_day(r["date_de_tirage"]) for r in rows), rows))
     out: dict[date, RawDraw] = {}
     for _, rows in sorted(files, key=lambda f: f[0]):
         for r in rows:
@@ -121,7 +106,7 @@ def raw_draws(game: str) -> dict[date, RawDraw]:
                 )
                 cents = _cents(amount)
                 prizes[rank] = None if cents == 0 and int(winners.replace(" ", "") or 0) == 0 else cents
-            out[_date(r["date_de_tirage"])] = RawDraw(
+            out[fdj_day(r["date_de_tirage"])] = RawDraw(
                 numbers={int(r[f"boule_{i}"]) for i in range(1, 6)},
                 bonus={int(r[c]) for c in bonus_cols},
                 prizes=prizes,
@@ -169,10 +154,10 @@ TICKETS = {
 
 
 @pytest.mark.parametrize("game", ["euromillions", "loto"])
-def test_wins_ranks_and_payouts_equal_fdj_files(check_api: TestClient, game: str) -> None:
+def test_wins_ranks_and_payouts_equal_fdj_files(api: TestClient, game: str) -> None:
     tickets = [{"numbers": n, "bonus": b} for n, b in TICKETS[game]]
     for ticket in tickets:
-        res = check_api.post(f"/api/{game}/check", json={"tickets": [ticket]})
+        res = api.post(f"/api/{game}/check", json={"tickets": [ticket]})
         assert res.status_code == 200, res.text
         got = res.json()["tickets"][0]
         played, wins = expected(game, ticket["numbers"], ticket["bonus"])
@@ -183,10 +168,10 @@ def test_wins_ranks_and_payouts_equal_fdj_files(check_api: TestClient, game: str
         assert got["won_cents"] == sum(p for _, _, p in wins if p is not None)
 
 
-def test_known_wins_of_real_draws(check_api: TestClient) -> None:
+def test_known_wins_of_real_draws(api: TestClient) -> None:
     """The figures a player would look up on FDJ's site for these draws."""
     em = [{"numbers": n, "bonus": b} for n, b in TICKETS["euromillions"]]
-    answers = [check_api.post("/api/euromillions/check", json={"tickets": [t]}) for t in em]
+    answers = [api.post("/api/euromillions/check", json={"tickets": [t]}) for t in em]
     assert [r.status_code for r in answers] == [200] * 4  # one at a time: each is below QUEUED_ABOVE
     five_one, near_miss, star_11, exact_2016 = [r.json()["tickets"][0] for r in answers]
     day = {w["date"]: w for w in five_one["wins"]}
@@ -205,17 +190,15 @@ def test_known_wins_of_real_draws(check_api: TestClient) -> None:
     assert [n["from"] for n in exact_2016["not_playable"]] == ["2004-02-13", "2011-05-10"]
     assert exact_2016["draws_played"] == expected("euromillions", [41, 6, 13, 39, 9], [2, 12])[0]
 
-    res = check_api.post(
-        "/api/loto/check", json={"tickets": [{"numbers": [7, 44, 37, 48, 38], "bonus": [8]}]}
-    )
+    res = api.post("/api/loto/check", json={"tickets": [{"numbers": [7, 44, 37, 48, 38], "bonus": [8]}]})
     win = {w["date"]: w for w in res.json()["tickets"][0]["wins"]}["2019-02-25"]
     assert (win["rank"], win["pattern"], win["payout_cents"]) == (2, "5+0", 10_000_000)
 
 
-def test_star_pool_change_inside_a_window(check_api: TestClient) -> None:
+def test_star_pool_change_inside_a_window(api: TestClient) -> None:
     """A star-12 ticket over 2016: played only from 2016-09-27, the draws before reported with the reason."""
     body = {"tickets": [{"numbers": [1, 2, 3, 4, 5], "bonus": [1, 12]}], "window": {"year": 2016}}
-    got = check_api.post("/api/euromillions/check", json=body).json()["tickets"][0]
+    got = api.post("/api/euromillions/check", json=body).json()["tickets"][0]
     draws_2016 = sorted(d for d in raw_draws("euromillions") if d.year == 2016)
     after = [d for d in draws_2016 if d >= date(2016, 9, 27)]
     assert got["draws_played"] == len(after)

@@ -1,61 +1,24 @@
 """Acceptance: compute_full agrees with counts made independently from the raw FDJ files.
 
-The reader below shares no code with lottery.fdj or warehouse: csv module, header names, three
-date formats, plain Python counting.
+The reader (tests/fdj_files.py) shares no code with lottery.fdj or warehouse: csv module, header
+names, three date formats, plain Python counting.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 import duckdb
 import pytest
 
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
+from tests.fdj_files import EM_DIR, STAR_INTRODUCED, Draw, euromillions_draws
 from warehouse.statistics import compute_full
-
-EM_DIR = Path(__file__).resolve().parents[2] / "data" / "fdj" / "euromillions"
-STAR_INTRODUCED = {10: date(2011, 5, 10), 11: date(2011, 5, 10), 12: date(2016, 9, 27)}
-
-Draw = tuple[date, tuple[int, ...], tuple[int, ...]]
-
-
-def _parse_date(text: str) -> date:
-    text = text.strip()
-    for fmt in ("%Y%m%d", "%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"unknown date format {text!r}")
-
-
-def _read_file(path: Path) -> list[Draw]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    header = [h.strip().lower() for h in rows[0]]
-    at = {name: header.index(name) for name in header if name}
-    draws = []
-    for row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
-        day = _parse_date(row[at["date_de_tirage"]])
-        numbers = tuple(sorted(int(row[at[f"boule_{i}"]]) for i in range(1, 6)))
-        stars = tuple(sorted(int(row[at[f"etoile_{i}"]]) for i in (1, 2)))
-        draws.append((day, numbers, stars))
-    return draws
 
 
 def _all_draws() -> list[Draw]:
-    draws = [d for path in sorted(EM_DIR.glob("*.csv")) for d in _read_file(path)]
+    draws = [d for path in sorted(EM_DIR.glob("*.csv")) for d in euromillions_draws(path)]
     draws.sort(key=lambda d: d[0])
     return draws
 

@@ -5,7 +5,7 @@ import { apiUrl, getJson } from "../lib/api";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtDate, fmtNum } from "../lib/format";
-import { P_FLOOR, weekTable, type Trends } from "../lib/trends";
+import { P_AXIS, P_FLOOR, weekTable, type Trends } from "../lib/trends";
 import { ErrorMessage, Loading } from "./Status";
 
 const COLOURS = ["#1d4ed8", "#b45309", "#15803d", "#7c3aed", "#be123c"];
@@ -38,7 +38,7 @@ export function BacktestWeeks() {
               <LineChart data={chart} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#d5dbe3" />
                 <XAxis dataKey="week" tick={{ fontSize: 11, fill: "#334" }} />
-                <YAxis scale="log" domain={[P_FLOOR, 1]} allowDataOverflow ticks={[0.0001, 0.001, 0.01, 0.05, 1]} tick={{ fontSize: 11, fill: "#334" }} />
+                <YAxis {...P_AXIS} tick={{ fontSize: 11, fill: "#334" }} />
                 <Tooltip formatter={(v) => fmtNum(Number(v), lang, 4)} />
                 {cutoff !== undefined && <ReferenceLine y={cutoff} stroke="#b91c1c" strokeDasharray="4 3" />}
                 {strategies.map((s, i) => (

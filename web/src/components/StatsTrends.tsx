@@ -7,7 +7,7 @@ import { apiUrl, getJson } from "../lib/api";
 import { RULES, useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtInt, fmtNum, fmtPct } from "../lib/format";
-import { P_FLOOR, ballRows, chiRows, type TrendBall, type Trends } from "../lib/trends";
+import { P_AXIS, ballRows, chiRows, type TrendBall, type Trends } from "../lib/trends";
 import { ErrorMessage, Loading } from "./Status";
 
 export function StatsTrends() {
@@ -96,7 +96,7 @@ export function StatsTrends() {
               <LineChart data={chi} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#d5dbe3" />
                 <XAxis dataKey="label" tick={{ fontSize: 11, fill: "#334" }} />
-                <YAxis scale="log" domain={[P_FLOOR, 1]} allowDataOverflow ticks={[0.0001, 0.001, 0.01, 0.05, 1]} tick={{ fontSize: 11, fill: "#334" }} />
+                <YAxis {...P_AXIS} tick={{ fontSize: 11, fill: "#334" }} />
                 <Tooltip formatter={(v) => fmtNum(Number(v), lang, 4)} />
                 {cutoff !== undefined && (
                   <ReferenceLine y={cutoff} stroke="#b91c1c" strokeDasharray="4 3" label={{ value: t("trends.cutoff", { c: fmtNum(cutoff, lang, 3) }), fontSize: 11, fill: "#7f1d1d", position: "insideBottomLeft" }} />

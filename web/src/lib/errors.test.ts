@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorsByField, fieldOf } from "./errors";
+import { errorsByField, fieldOf, submitErrors } from "./errors";
 import { ApiError, toApiError } from "./api";
 
 describe("fieldOf", () => {
@@ -46,5 +46,19 @@ describe("toApiError", () => {
     expect(err.detail).toEqual([]);
     expect(err.message).toBe("HTTP 502");
     expect(err.retryAfter).toBeNull();
+  });
+});
+
+describe("submitErrors", () => {
+  it("a 429 shows only the retry delay (1 s when the server gives none)", () => {
+    expect(submitErrors(new ApiError(429, [{ loc: [], msg: "slow down", type: "rate" }], 7))).toEqual({ fieldErrors: {}, retryAfter: 7 });
+    expect(submitErrors(new ApiError(429, [])).retryAfter).toBe(1);
+  });
+  it("a 422 groups by field; an error without items is form-wide", () => {
+    expect(submitErrors(new ApiError(422, [{ loc: ["body", "count"], msg: "too big", type: "x" }]))).toEqual({ fieldErrors: { count: ["too big"] }, retryAfter: null });
+    expect(submitErrors(new ApiError(503, []))).toEqual({ fieldErrors: { "": ["HTTP 503"] }, retryAfter: null });
+  });
+  it("a network error is form-wide", () => {
+    expect(submitErrors(new TypeError("Failed to fetch"))).toEqual({ fieldErrors: { "": ["Failed to fetch"] }, retryAfter: null });
   });
 });

@@ -1,5 +1,5 @@
 /** Maps the API's error items to the form fields they name. */
-import type { ErrorItem } from "./api";
+import { ApiError, type ErrorItem } from "./api";
 
 /** The field an error belongs to: the last string element of `loc` (indices skipped), or "" for a form-wide error.
  *  ["body","count"] -> "count"; ["body","exclude",3] -> "exclude"; ["body","window","last"] -> "last"; [] -> "". */
@@ -19,4 +19,11 @@ export function errorsByField(detail: ErrorItem[]): Record<string, string[]> {
     (out[f] ??= []).push(item.msg);
   }
   return out;
+}
+
+/** What a failed form submission shows: errors by field (none on a 429) and the 429's retry delay (else null). */
+export function submitErrors(e: unknown): { fieldErrors: Record<string, string[]>; retryAfter: number | null } {
+  if (!(e instanceof ApiError)) return { fieldErrors: { "": [(e as Error).message] }, retryAfter: null };
+  if (e.status === 429) return { fieldErrors: {}, retryAfter: e.retryAfter ?? 1 };
+  return { fieldErrors: errorsByField(e.detail.length ? e.detail : [{ loc: [], msg: e.message, type: "http" }]), retryAfter: null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, afterEach } from "vitest";
 import { renderHook, waitFor } from "@testing-library/react";
-import { useTaskPolling, type TaskStatus } from "./poll";
+import { isBusy, useTaskPolling, type TaskStatus } from "./poll";
 
 const status = (state: string, done: number, total = 100): TaskStatus => ({
   task_id: "t1",
@@ -77,5 +77,19 @@ describe("useTaskPolling", () => {
     const n = fn.mock.calls.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(fn.mock.calls.length).toBeLessThanOrEqual(n + 1);
+  });
+});
+
+describe("isBusy", () => {
+  const at = (state: string): TaskStatus => ({ task_id: "t", state, progress: null, result: null, error: null });
+  it("is busy while submitting, and while the queued task has not ended", () => {
+    expect(isBusy(true, null, null)).toBe(true);
+    expect(isBusy(false, "/s", null)).toBe(true);
+    expect(isBusy(false, "/s", at("PROGRESS"))).toBe(true);
+  });
+  it("is idle with nothing queued, or once the task ended", () => {
+    expect(isBusy(false, null, null)).toBe(false);
+    expect(isBusy(false, "/s", at("SUCCESS"))).toBe(false);
+    expect(isBusy(false, "/s", at("FAILURE"))).toBe(false);
   });
 });

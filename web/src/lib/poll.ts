@@ -29,6 +29,9 @@ export interface TaskStatus<R = GenerationResult> {
 
 export const RUNNING_STATES = new Set(["PENDING", "STARTED", "PROGRESS", "RETRY", "RECEIVED"]);
 export const isRunning = <R,>(s: TaskStatus<R> | null) => s !== null && RUNNING_STATES.has(s.state);
+/** A form is busy while it submits, and while the task it queued (at `url`) is not known to have ended. */
+export const isBusy = <R,>(submitting: boolean, url: string | null, s: TaskStatus<R> | null) =>
+  submitting || (url !== null && (s === null || isRunning(s)));
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 

@@ -1,4 +1,5 @@
 /** Types of `GET /api/{game}/trends` and the pure helpers the trend charts use. */
+import type { YAxisProps } from "recharts";
 
 export type TrendBall = "number" | "bonus";
 export type TrendWindow = "year" | "rolling";
@@ -87,6 +88,14 @@ export function ballRows(trends: Trends, number: number): YearRow[] {
 }
 
 export const P_FLOOR = 1e-4;
+
+/** The log axis every p-value chart uses: P_FLOOR..1, ticks at the usual cutoffs (points below drawn at the floor). */
+export const P_AXIS: Pick<YAxisProps, "scale" | "domain" | "allowDataOverflow" | "ticks"> = {
+  scale: "log",
+  domain: [P_FLOOR, 1],
+  allowDataOverflow: true,
+  ticks: [0.0001, 0.001, 0.01, 0.05, 1],
+};
 
 export interface ChiRow {
   label: string;

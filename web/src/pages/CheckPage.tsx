@@ -5,8 +5,9 @@ import { lastGenerationKey, parseTickets, type CheckResult, type CheckTicket } f
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtDate, fmtEuro, fmtInt, fmtMs } from "../lib/format";
-import { isRunning, useTaskPolling } from "../lib/poll";
+import { isBusy, useTaskPolling } from "../lib/poll";
 import { Balls } from "../components/Status";
+import { TaskFailure, TaskProgress } from "../components/TaskProgress";
 
 const euros = (cents: number | null) => (cents === null ? null : cents / 100);
 
@@ -33,7 +34,7 @@ export function CheckPage() {
   const { status, error: pollError } = useTaskPolling(statusUrl);
   const queued = status?.state === "SUCCESS" ? (status.result as unknown as CheckResult) : null;
   const result = direct ?? queued;
-  const running = submitting || (statusUrl !== null && (status === null || isRunning(status)));
+  const running = isBusy(submitting, statusUrl, status);
   const bonusName = t(`common.bonus.${game}`).toLowerCase();
   const generation = storedGeneration(game);
   let lines: number[] = [];
@@ -128,16 +129,8 @@ export function CheckPage() {
           {errors.map((m, i) => <li key={i}>{m}</li>)}
         </ul>
       )}
-      {pollError && <p role="alert" className="error">{t("check.failed", { msg: pollError.message })}</p>}
-      {status?.state === "FAILURE" && <p role="alert" className="error">{t("check.failed", { msg: status.error ?? "" })}</p>}
-      {statusUrl && status && isRunning(status) && (
-        <div className="progress-wrap">
-          <div className="progress" role="progressbar" aria-label={t("check.running")} aria-valuemin={0} aria-valuemax={status.progress?.total ?? 100} aria-valuenow={status.progress?.done ?? 0}>
-            <div className="bar" style={{ width: `${status.progress && status.progress.total > 0 ? (100 * status.progress.done) / status.progress.total : 0}%` }} />
-          </div>
-          <p className="muted small" aria-live="polite">{status.progress ? t("gen.progress", { done: status.progress.done, total: status.progress.total }) : t("gen.state", { state: status.state })}</p>
-        </div>
-      )}
+      <TaskFailure status={status} pollError={pollError} failed={(msg) => t("check.failed", { msg })} />
+      {statusUrl && <TaskProgress status={status} label={t("check.running")} />}
 
       {result && (
         <div className="result" data-testid="check-result">

@@ -1,13 +1,14 @@
 /** Générer: a generation request, its live progress, then the grids with the odds banner. */
-import { useEffect, useId, useState, type ReactNode } from "react";
-import { ApiError, apiUrl, postJson } from "../lib/api";
-import { errorsByField } from "../lib/errors";
+import { useEffect, useState } from "react";
+import { apiUrl, postJson } from "../lib/api";
 import { buildBody, type GenerateForm } from "../lib/form";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtMs, fmtNum, gridsCsv } from "../lib/format";
-import { isRunning, useTaskPolling } from "../lib/poll";
+import { useTaskForm } from "../lib/taskForm";
 import { Balls } from "../components/Status";
+import { Field } from "../components/Field";
+import { FormAlerts, TaskFailure, TaskProgress } from "../components/TaskProgress";
 import { copyText } from "../lib/clipboard";
 import { lastGenerationKey } from "../lib/check";
 
@@ -20,36 +21,17 @@ export function GeneratePage() {
   const { t, lang } = useI18n();
   const { game } = useGame();
   const [form, setForm] = useState<GenerateForm>({ strategy: "frequency_based", count: "10", seed: "", last: "", exclude: "", exclude_bonus: "" });
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [retryAfter, setRetryAfter] = useState<number | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [statusUrl, setStatusUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const { status, error: pollError } = useTaskPolling(statusUrl);
-  const running = submitting || (statusUrl !== null && (status === null || isRunning(status)));
+  const { fieldErrors, retryAfter, statusUrl, status, pollError, running, showErrors, run } = useTaskForm();
 
   const submit = async () => {
-    setFieldErrors({});
-    setRetryAfter(null);
     setCopied(false);
     const built = buildBody(form, t("gen.invalidList"));
     if (built.errors) {
-      setFieldErrors(built.errors);
+      showErrors(built.errors);
       return;
     }
-    setSubmitting(true);
-    setStatusUrl(null);
-    try {
-      const acc = await postJson<{ task_id: string; status_url: string }>(apiUrl(game, "generate-advanced"), built.body);
-      setStatusUrl(acc.status_url);
-    } catch (e) {
-      if (e instanceof ApiError) {
-        if (e.status === 429) setRetryAfter(e.retryAfter ?? 1);
-        setFieldErrors(e.status === 429 ? {} : errorsByField(e.detail.length ? e.detail : [{ loc: [], msg: e.message, type: "http" }]));
-      } else setFieldErrors({ "": [(e as Error).message] });
-    } finally {
-      setSubmitting(false);
-    }
+    await run(async () => (await postJson<{ task_id: string; status_url: string }>(apiUrl(game, "generate-advanced"), built.body)).status_url);
   };
 
   const result = status?.state === "SUCCESS" ? status.result : null;
@@ -108,33 +90,9 @@ export function GeneratePage() {
         </div>
       </form>
 
-      {fieldErrors[""] && (
-        <ul role="alert" className="error" data-testid="form-errors">
-          {fieldErrors[""].map((m, i) => <li key={i}>{m}</li>)}
-        </ul>
-      )}
-      {retryAfter !== null && <p role="alert" className="error" data-testid="retry-after">{t("gen.retry", { n: retryAfter })}</p>}
-      {pollError && <p role="alert" className="error">{t("gen.failed", { msg: pollError.message })}</p>}
-      {status?.state === "FAILURE" && <p role="alert" className="error">{t("gen.failed", { msg: status.error ?? "" })}</p>}
-
-      {statusUrl && status && isRunning(status) && (
-        <div className="progress-wrap">
-          <div
-            className="progress"
-            role="progressbar"
-            data-testid="progress"
-            aria-label={t("gen.running")}
-            aria-valuemin={0}
-            aria-valuemax={status.progress?.total ?? 100}
-            aria-valuenow={status.progress?.done ?? 0}
-          >
-            <div className="bar" style={{ width: `${status.progress && status.progress.total > 0 ? (100 * status.progress.done) / status.progress.total : 0}%` }} />
-          </div>
-          <p className="muted small" aria-live="polite">
-            {status.progress ? t("gen.progress", { done: status.progress.done, total: status.progress.total }) : t("gen.state", { state: status.state })}
-          </p>
-        </div>
-      )}
+      <FormAlerts fieldErrors={fieldErrors} retryAfter={retryAfter} />
+      <TaskFailure status={status} pollError={pollError} failed={(msg) => t("gen.failed", { msg })} />
+      {statusUrl && <TaskProgress status={status} label={t("gen.running")} />}
 
       {result && (
         <div className="result">
@@ -173,22 +131,5 @@ export function GeneratePage() {
         </div>
       )}
     </section>
-  );
-}
-
-/** A labelled form field with its error messages right below it. */
-function Field({ name, label, errors, children }: { name: string; label: string; errors?: string[]; children: (id: string, describedBy: string | undefined) => ReactNode }) {
-  const id = useId();
-  const errId = `${id}-err`;
-  return (
-    <div className="field" data-field={name}>
-      <label htmlFor={id}>{label}</label>
-      {children(id, errors?.length ? errId : undefined)}
-      {errors?.length ? (
-        <p id={errId} className="field-error" data-testid={`error-${name}`}>
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
   );
 }

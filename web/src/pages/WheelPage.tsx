@@ -1,12 +1,13 @@
 /** Systèmes: pick numbers and a guarantee, get a verified wheel (inline, or queued with progress). */
-import { useId, useState, type ReactNode } from "react";
-import { ApiError, apiUrl, postJson } from "../lib/api";
-import { errorsByField } from "../lib/errors";
+import { useState } from "react";
+import { apiUrl, postJson } from "../lib/api";
 import { useGame } from "../lib/game";
 import { useI18n } from "../lib/i18n";
 import { fmtEuro, fmtInt, fmtNum } from "../lib/format";
-import { isRunning, useTaskPolling } from "../lib/poll";
+import { useTaskForm } from "../lib/taskForm";
 import { Balls } from "../components/Status";
+import { Field } from "../components/Field";
+import { FormAlerts, TaskFailure, TaskProgress } from "../components/TaskProgress";
 
 export interface Chance {
   probability: number;
@@ -51,42 +52,27 @@ export function WheelPage() {
   const [match, setMatch] = useState("3");
   const [ifDrawn, setIfDrawn] = useState("4");
   const [seed, setSeed] = useState("1");
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [retryAfter, setRetryAfter] = useState<number | null>(null);
-  const [submitting, setSubmitting] = useState(false);
   const [inline, setInline] = useState<WheelResult | null>(null);
-  const [statusUrl, setStatusUrl] = useState<string | null>(null);
-  const { status, error: pollError } = useTaskPolling<WheelResult>(statusUrl);
-  const running = submitting || (statusUrl !== null && (status === null || isRunning(status)));
+  const { fieldErrors, retryAfter, statusUrl, status, pollError, running, run } = useTaskForm<WheelResult>();
   const result = inline ?? (status?.state === "SUCCESS" ? status.result : null);
 
   const toggle = (list: number[], set: (v: number[]) => void, n: number) =>
     set(list.includes(n) ? list.filter((x) => x !== n) : [...list, n].sort((a, b) => a - b));
 
   const submit = async () => {
-    setFieldErrors({});
-    setRetryAfter(null);
     setInline(null);
-    setStatusUrl(null);
-    setSubmitting(true);
     const body: Record<string, unknown> = {
       numbers,
       bonus: bonus.filter((b) => b <= rules.bonusTop),
       guarantee: { match: Number(match), if_drawn: Number(ifDrawn) },
     };
     if (seed.trim() !== "") body.seed = Number(seed);
-    try {
+    await run(async () => {
       const answer = await postJson<WheelResult | { task_id: string; status_url: string }>(apiUrl(game, "wheel"), body);
-      if ("status_url" in answer) setStatusUrl(answer.status_url);
-      else setInline(answer);
-    } catch (e) {
-      if (e instanceof ApiError) {
-        if (e.status === 429) setRetryAfter(e.retryAfter ?? 1);
-        setFieldErrors(e.status === 429 ? {} : errorsByField(e.detail.length ? e.detail : [{ loc: [], msg: e.message, type: "http" }]));
-      } else setFieldErrors({ "": [(e as Error).message] });
-    } finally {
-      setSubmitting(false);
-    }
+      if ("status_url" in answer) return answer.status_url;
+      setInline(answer);
+      return null;
+    });
   };
 
   const balls = (id: string, top: number, chosen: number[], set: (v: number[]) => void, cap: number) => (
@@ -150,33 +136,9 @@ export function WheelPage() {
         </div>
       </form>
 
-      {fieldErrors[""] && (
-        <ul role="alert" className="error" data-testid="form-errors">
-          {fieldErrors[""].map((m, i) => <li key={i}>{m}</li>)}
-        </ul>
-      )}
-      {retryAfter !== null && <p role="alert" className="error" data-testid="retry-after">{t("gen.retry", { n: retryAfter })}</p>}
-      {pollError && <p role="alert" className="error">{t("wheel.failed", { msg: pollError.message })}</p>}
-      {status?.state === "FAILURE" && <p role="alert" className="error">{t("wheel.failed", { msg: status.error ?? "" })}</p>}
-
-      {statusUrl && status && isRunning(status) && (
-        <div className="progress-wrap">
-          <div
-            className="progress"
-            role="progressbar"
-            data-testid="progress"
-            aria-label={t("wheel.running")}
-            aria-valuemin={0}
-            aria-valuemax={status.progress?.total ?? 100}
-            aria-valuenow={status.progress?.done ?? 0}
-          >
-            <div className="bar" style={{ width: `${status.progress && status.progress.total > 0 ? (100 * status.progress.done) / status.progress.total : 0}%` }} />
-          </div>
-          <p className="muted small" aria-live="polite">
-            {status.progress ? t("gen.progress", { done: status.progress.done, total: status.progress.total }) : t("gen.state", { state: status.state })}
-          </p>
-        </div>
-      )}
+      <FormAlerts fieldErrors={fieldErrors} retryAfter={retryAfter} />
+      <TaskFailure status={status} pollError={pollError} failed={(msg) => t("wheel.failed", { msg })} />
+      {statusUrl && <TaskProgress status={status} label={t("wheel.running")} />}
 
       {result && (
         <div className="result" data-testid="wheel-result">
@@ -229,22 +191,5 @@ export function WheelPage() {
         </div>
       )}
     </section>
-  );
-}
-
-/** A labelled form field with its error messages right below it. */
-function Field({ name, label, errors, children }: { name: string; label: string; errors?: string[]; children: (id: string, describedBy: string | undefined) => ReactNode }) {
-  const id = useId();
-  const errId = `${id}-err`;
-  return (
-    <div className="field" data-field={name}>
-      <label htmlFor={id} id={`${id}-label`}>{label}</label>
-      {children(id, errors?.length ? errId : undefined)}
-      {errors?.length ? (
-        <p id={errId} className="field-error" data-testid={`error-${name}`}>
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
   );
 }
