@@ -19,7 +19,7 @@ from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game
 from lottery.stats.models import InvalidFilterError, NoDrawsError, StatsFilter
-from lottery.strategies import Strategy, check_request, inputs_from_draws
+from lottery.strategies import Strategy, check_request
 from serving import queries
 from serving.jobs import JobDeadlines
 
@@ -78,12 +78,12 @@ def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     check_max("count", body.count, state.settings.api_max_grids)
     check_max("last", body.window.last, state.settings.api_max_last)
     try:
-        draws = queries.window_draws(state.view(), game, body.window)
+        _, inputs = queries.window_inputs(state.view(), game, body.window)
     except NoDrawsError as exc:
         raise InvalidFilterError("window", exc.message) from None
     check_request(
         body.strategy,
-        inputs_from_draws(draws),
+        inputs,
         body.count,
         seed=body.seed,
         exclude=body.exclude,
@@ -110,15 +110,20 @@ async def generate_advanced(
 
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
     await state.generation_limit.check(request.client.host if request.client else "unknown")
-    await run_in_threadpool(_check, game, body, state)
     task_id = str(uuid.uuid4())
-    await run_in_threadpool(_enqueue, state, game, body, task_id)
+    await run_in_threadpool(_submit, state, game, body, task_id)
     url = f"/api/{game.value}/task-status/{task_id}"
     return JSONResponse(
         status_code=202,
         content=Accepted(task_id=task_id, status_url=url).model_dump(),
         headers={"Location": url},
     )
+
+
+def _submit(state: AppState, game: Game, body: GenerateRequest, task_id: str) -> None:
+    """The check (422s), then the job record and the message, in one worker-thread hop."""
+    _check(game, body, state)
+    _enqueue(state, game, body, task_id)
 
 
 def _enqueue(state: AppState, game: Game, body: GenerateRequest, task_id: str) -> None:
@@ -160,8 +165,16 @@ def enqueue_job(
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store (Redis) is unreachable ({type(exc).__name__})") from exc
     try:
+        # Straight onto the queue through the default exchange: one LPUSH, where the queue's own
+        # exchange costs a binding lookup (SMEMBERS) per message first.
         state.celery.send_task(
-            task_name, task_id=task_id, queue=settings.celery_queue, retry=False, kwargs=kwargs
+            task_name,
+            task_id=task_id,
+            queue=settings.celery_queue,
+            exchange="",
+            routing_key=settings.celery_queue,
+            retry=False,
+            kwargs=kwargs,
         )
     except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
         with contextlib.suppress(redis.RedisError, OSError):
