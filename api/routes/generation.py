@@ -6,6 +6,8 @@ import contextlib
 import uuid
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 import kombu.exceptions
 import redis
 from celery.result import AsyncResult
@@ -111,13 +113,29 @@ async def generate_advanced(
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
     await state.generation_limit.check(request.client.host if request.client else "unknown")
     task_id = str(uuid.uuid4())
-    await run_in_threadpool(_submit, state, game, body, task_id)
+    await anyio.to_thread.run_sync(_submit, state, game, body, task_id, limiter=_submit_limiter())
     url = f"/api/{game.value}/task-status/{task_id}"
     return JSONResponse(
         status_code=202,
         content=Accepted(task_id=task_id, status_url=url).model_dump(),
         headers={"Location": url},
     )
+
+
+# Worker threads that run submits at once in one API process. 50 submits at once on the shared
+# thread pool (40 threads) took 412 ms to the last 202; on 2 threads 268 ms, on 1 288 ms
+# (bench/trace_generation_burst.py): threads contending for the GIL and for Redis connections cost
+# more than they overlap. Two, so that one slow Redis call does not hold every submit.
+SUBMIT_THREADS = 2
+_limiter: anyio.CapacityLimiter | None = None
+
+
+def _submit_limiter() -> anyio.CapacityLimiter:
+    """The submits' own thread limiter (created in the event loop, on first use)."""
+    global _limiter
+    if _limiter is None:
+        _limiter = anyio.CapacityLimiter(SUBMIT_THREADS)
+    return _limiter
 
 
 def _submit(state: AppState, game: Game, body: GenerateRequest, task_id: str) -> None:
