@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 from celery import Celery
+from celery.backends.redis import RedisBackend
 
 from config.settings import Settings, get_settings
+
+
+class PolledRedisBackend(RedisBackend):
+    """The Redis result backend without a pub/sub subscription per sent task.
+
+    Celery's Redis backend subscribes to a task's result channel when the task is sent, for a
+    later ``AsyncResult.get()``; the API never blocks on a result (``task-status`` reads it by key),
+    and the subscription and its unsubscription cost a Redis round trip each on every submit.
+    ``AsyncResult.get()`` still works: it subscribes when called, then reads the stored result."""
+
+    def on_task_call(self, producer: object, task_id: str) -> dict[str, object]:
+        """Nothing to subscribe to ahead of a ``get()``."""
+        return {}
+
+
+def _result_backend(url: str) -> str:
+    """``url`` served by :class:`PolledRedisBackend` when it is a Redis URL, as given otherwise."""
+    scheme = url.partition("://")[0]
+    return f"{__name__}:PolledRedisBackend+{url}" if scheme in ("redis", "rediss") else url
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
@@ -13,7 +33,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
     app = Celery(
         "lotostats",
         broker=settings.celery_broker_url,
-        backend=settings.celery_result_backend,
+        backend=_result_backend(settings.celery_result_backend),
         include=["api.tasks"],
     )
     app.conf.update(

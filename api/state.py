@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import anyio
 import redis.asyncio as aioredis
 from celery import Celery
 from fastapi import Request
@@ -39,6 +40,12 @@ class AppState:
     jobs: JobStore
     generation_limit: RateLimiter
     started_at: float = field(default_factory=time.time)
+    # Worker threads that run job submits at once in one process (built in the lifespan's event
+    # loop). 50 submits at once on the shared pool (40 threads) took 412 ms to the last 202; on 2
+    # threads 268 ms, on 1 288 ms (bench/trace_generation_burst.py): threads contending for the GIL
+    # and for Redis connections cost more than they overlap. Two, so one slow Redis call does not
+    # hold every submit.
+    submit_limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(2))
 
     def view(self) -> ServingView:
         """The serving snapshot in force, or :class:`SnapshotMissingError`."""

@@ -20,7 +20,7 @@ from lottery.checker import Ticket, answer, check
 from lottery.games import Game
 from lottery.prices import price_on
 from lottery.stats.models import StatsError, StatsFilter
-from lottery.strategies import Strategy, generate, inputs_from_draws
+from lottery.strategies import Strategy, generate
 from lottery.wheel_answer import wheel_answer
 from lottery.wheels import WheelError, WheelRequestError, build_wheel, check_wheel, estimate_seconds
 from serving import queries
@@ -80,12 +80,24 @@ def claim_job(task: Task, what: str) -> tuple[WorkerContext, str, str]:
     return ctx, task_id, token
 
 
-def heartbeat(ctx: WorkerContext, task_id: str, token: str) -> Callable[[int, int], None]:
+# A job's claim is its first proof of life; intermediate progress within this long after it is not
+# written: no poll could see it, and a small generation would spend more on those Redis round trips
+# than on its grids (10 grids: 10 reports, most of the task's time in a burst).
+PROGRESS_QUIET_S = 0.05
+
+
+def heartbeat(
+    ctx: WorkerContext, task_id: str, token: str, quiet_s: float = PROGRESS_QUIET_S
+) -> Callable[[int, int], None]:
     """The progress callback of a claimed job: reports ``done/total`` into its record, and raises
-    :class:`JobAbandonedError` when the record says stop. The last call (done == total) precedes
-    the result."""
+    :class:`JobAbandonedError` when the record says stop. Reports before ``done == total`` within
+    ``quiet_s`` of the claim are skipped; the last call (done == total) is always written and
+    precedes the result."""
+    quiet_until = time.monotonic() + quiet_s
 
     def progress(done: int, total: int) -> None:
+        if done < total and time.monotonic() < quiet_until:
+            return
         beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
         if beat != "ok":
             raise JobAbandonedError(beat)
@@ -160,10 +172,10 @@ def generate_grids(
     ):
         view = current_view(ctx)
         filters = StatsFilter.model_validate(window or {})
-        draws = queries.window_draws(view, Game(game), filters)
+        draws, inputs = queries.window_inputs(view, Game(game), filters)
         result = generate(
             Strategy(strategy),
-            inputs_from_draws(draws),
+            inputs,
             count,
             seed=seed,
             exclude=exclude or (),

@@ -21,6 +21,7 @@ from lottery.games import Game, current_era, eras_of
 from lottery.stats.engine import DrawSet
 from lottery.stats.models import NoDrawsError, StatsFilter
 from lottery.stats.trends import ROLLING_DRAWS, Ball, TrendWindow
+from lottery.strategies import StrategyInputs, inputs_from_draws
 from serving.cache import CacheKind
 from serving.snapshot import ServingView
 from warehouse.draw_queries import DrawPage, draw_page
@@ -73,9 +74,11 @@ def window_draw_count(view: ServingView, game: Game, window: StatsFilter) -> int
         return int(cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0])
 
 
+WHOLE = StatsFilter()
 WINDOW_CACHE_SIZE = 128  # windows kept per process (a whole history is about 14 KB of balls)
 _windows: OrderedDict[tuple[str, str, str], DrawSet] = OrderedDict()
 _windows_lock = threading.Lock()
+_inputs: OrderedDict[tuple[str, str, str], StrategyInputs] = OrderedDict()
 
 
 def window_draws(view: ServingView, game: Game, window: StatsFilter) -> DrawSet:
@@ -83,8 +86,9 @@ def window_draws(view: ServingView, game: Game, window: StatsFilter) -> DrawSet:
 
     Kept in a small per-process LRU keyed by the game's data version (a hash of every draw: a new
     publication with other draws is another key) and the window's scope, so a burst of generations
-    on one window reads the snapshot once in the API and once per worker process. The arrays are
-    read-only.
+    on one window reads the snapshot once in the API and once per worker process. A window not
+    cached yet is cut from the whole history (read once per data version), not queried. The arrays
+    are read-only.
     """
     key = (view.manifest.version(game), game.value, window.validated().scope)
     with _windows_lock:
@@ -92,15 +96,56 @@ def window_draws(view: ServingView, game: Game, window: StatsFilter) -> DrawSet:
         if cached is not None:
             _windows.move_to_end(key)
             return cached
-    with view.reading() as cur:
-        draws = load_window(cur, game, window)
-    for array in (draws.dates, draws.numbers, draws.bonus):
-        array.setflags(write=False)
+    draws = None if window.validated().scope == WHOLE.scope else _slice(view, game, window)
+    if draws is None:
+        with view.reading() as cur:
+            draws = load_window(cur, game, window)
+        for array in (draws.dates, draws.numbers, draws.bonus):
+            array.setflags(write=False)
     with _windows_lock:
         _windows[key] = draws
         while len(_windows) > WINDOW_CACHE_SIZE:
             _windows.popitem(last=False)
     return draws
+
+
+def _slice(view: ServingView, game: Game, window: StatsFilter) -> DrawSet | None:
+    """The window cut from the game's whole (cached) history: the draws ``load_window`` reads for it
+    (its date bounds, inclusive, then its last N; one draw per day), without a query; None when it
+    holds no draws (the snapshot read then says what exists)."""
+    try:
+        whole = window_draws(view, game, WHOLE)
+    except NoDrawsError:
+        return None
+    lo, hi = window.bounds
+    start = 0 if lo is None else int(np.searchsorted(whole.dates, np.datetime64(lo, "D"), "left"))
+    stop = whole.size if hi is None else int(np.searchsorted(whole.dates, np.datetime64(hi, "D"), "right"))
+    if window.last is not None:
+        start = max(start, stop - window.last)
+    if start >= stop:
+        return None
+    part = slice(start, stop)  # views of read-only arrays: read-only
+    return DrawSet(game=game, dates=whole.dates[part], numbers=whole.numbers[part], bonus=whole.bonus[part])
+
+
+def window_inputs(view: ServingView, game: Game, window: StatsFilter) -> tuple[DrawSet, StrategyInputs]:
+    """The draws of a window and the strategies' inputs computed from them (NoDrawsError when it
+    holds none), kept in an LRU with the same key as :func:`window_draws`: the submit check and each
+    generation on a window already asked compute neither again. The inputs are immutable
+    (``StrategyInputs`` is frozen, its arrays read-only)."""
+    draws = window_draws(view, game, window)
+    key = (view.manifest.version(game), game.value, window.validated().scope)
+    with _windows_lock:
+        cached = _inputs.get(key)
+        if cached is not None:
+            _inputs.move_to_end(key)
+            return draws, cached
+    inputs = inputs_from_draws(draws)
+    with _windows_lock:
+        _inputs[key] = inputs
+        while len(_inputs) > WINDOW_CACHE_SIZE:
+            _inputs.popitem(last=False)
+    return draws, inputs
 
 
 @dataclass(frozen=True)

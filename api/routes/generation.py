@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 import kombu.exceptions
 import redis
 from celery.result import AsyncResult
@@ -19,7 +23,7 @@ from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game
 from lottery.stats.models import InvalidFilterError, NoDrawsError, StatsFilter
-from lottery.strategies import Strategy, check_request, inputs_from_draws
+from lottery.strategies import Strategy, check_request
 from serving import queries
 from serving.jobs import JobDeadlines
 
@@ -78,12 +82,12 @@ def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     check_max("count", body.count, state.settings.api_max_grids)
     check_max("last", body.window.last, state.settings.api_max_last)
     try:
-        draws = queries.window_draws(state.view(), game, body.window)
+        _, inputs = queries.window_inputs(state.view(), game, body.window)
     except NoDrawsError as exc:
         raise InvalidFilterError("window", exc.message) from None
     check_request(
         body.strategy,
-        inputs_from_draws(draws),
+        inputs,
         body.count,
         seed=body.seed,
         exclude=body.exclude,
@@ -110,7 +114,6 @@ async def generate_advanced(
 
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
     await limit_client(state, request)
-    await run_in_threadpool(_check, game, body, state)
     return await queue_job(
         state,
         game,
@@ -126,6 +129,7 @@ async def generate_advanced(
             "exclude": sorted(set(body.exclude)),
             "exclude_bonus": sorted(set(body.exclude_bonus)),
         },
+        check=partial(_check, game, body, state),
     )
 
 
@@ -135,12 +139,26 @@ async def limit_client(state: AppState, request: Request) -> None:
 
 
 async def queue_job(
-    state: AppState, game: Game, kind: str, total: int, task_name: str, kwargs: dict[str, Any]
+    state: AppState,
+    game: Game,
+    kind: str,
+    total: int,
+    task_name: str,
+    kwargs: dict[str, Any],
+    check: Callable[[], None] | None = None,
 ) -> JSONResponse:
-    """Record and queue a task under a new id (:func:`enqueue_job`); the 202 answer pointing at its
+    """Run the request's blocking ``check`` (its 422s, before anything is written), then record and
+    queue the task under a new id (:func:`enqueue_job`), in one hop to a worker thread of the
+    submits' own limiter (``AppState.submit_limiter``); the 202 answer pointing at its
     ``task-status`` (body :class:`Accepted`, ``Location`` header)."""
     task_id = str(uuid.uuid4())
-    await run_in_threadpool(enqueue_job, state, task_id, game, kind, total, task_name, kwargs)
+
+    def submit() -> None:
+        if check is not None:
+            check()
+        enqueue_job(state, task_id, game, kind, total, task_name, kwargs)
+
+    await anyio.to_thread.run_sync(submit, limiter=state.submit_limiter)
     url = f"/api/{game.value}/task-status/{task_id}"
     return JSONResponse(
         status_code=202,
@@ -168,8 +186,16 @@ def enqueue_job(
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store (Redis) is unreachable ({type(exc).__name__})") from exc
     try:
+        # Straight onto the queue through the default exchange: one LPUSH, where the queue's own
+        # exchange costs a binding lookup (SMEMBERS) per message first.
         state.celery.send_task(
-            task_name, task_id=task_id, queue=settings.celery_queue, retry=False, kwargs=kwargs
+            task_name,
+            task_id=task_id,
+            queue=settings.celery_queue,
+            exchange="",
+            routing_key=settings.celery_queue,
+            retry=False,
+            kwargs=kwargs,
         )
     except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
         with contextlib.suppress(redis.RedisError, OSError):
