@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +135,47 @@ def wait_ready(worker: subprocess.Popen[bytes], log: Path) -> None:
         time.sleep(0.1)
 
 
+@dataclass
+class Platform:
+    """What :func:`generation_platform` runs: the API's base URL, its process, the worker's, its log."""
+
+    base: str
+    server: subprocess.Popen[bytes]
+    worker: subprocess.Popen[bytes]
+    log: Path
+    redis_url: str
+
+
+@contextlib.contextmanager
+def generation_platform(tmp: Path) -> Iterator[Platform]:
+    """A snapshot of the shipped data, a Celery worker started as ``scripts/run.sh`` starts it and one
+    uvicorn, on the bench's own Redis databases (flushed before and after). One client sends every
+    request, so the per-client rate limit (429) is off."""
+    urls = {name: f"{redis_server()}/{db}" for name, db in DBS.items()}
+    for url in urls.values():
+        redis.Redis.from_url(url).flushdb()
+    env = {**os.environ, **urls, "SERVING_DIR": str(build(tmp)), "RATE_LIMIT_GENERATION": "0"}
+    log = tmp / "worker.log"
+    worker = subprocess.Popen(
+        [str(BIN / "celery"), "-A", "api.celery_app", "worker", "-l", "INFO"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    server, base = start_api(env)
+    try:
+        wait_ready(worker, log)
+        yield Platform(base, server, worker, log, urls["REDIS_URL"])
+    finally:
+        server.terminate()
+        worker.terminate()
+        server.wait(timeout=10)
+        worker.wait(timeout=30)
+        for url in urls.values():
+            redis.Redis.from_url(url).flushdb()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the round trips and print the percentiles."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -146,73 +189,44 @@ def main(argv: list[str] | None = None) -> None:
     if args.requests < 2:
         parser.error("--requests must be at least 2 (percentiles)")
     report = Report.start("bench.bench_generation_http", "Generation over HTTP", args, argv)
-    urls = {name: f"{redis_server()}/{db}" for name, db in DBS.items()}
-    for url in urls.values():
-        redis.Redis.from_url(url).flushdb()
-    with tempfile.TemporaryDirectory() as tmp:
-        # One client sends every request: the per-client rate limit (429) is off for the bench.
-        env = {**os.environ, **urls, "SERVING_DIR": str(build(Path(tmp))), "RATE_LIMIT_GENERATION": "0"}
-        log = Path(tmp) / "worker.log"
-        worker = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "api.celery_app",
-                "worker",
-                "-l",
-                "INFO",
-            ],
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        server, base = start_api(env)
-        try:
-            wait_ready(worker, log)
-            http = httpx.Client(base_url=base)
-            ping, trips, worker_ms = [], [], []
-            for i in range(args.requests + 3):
-                t = time.perf_counter()
-                http.get("/ping")
-                ping.append((time.perf_counter() - t) * 1000)
-                t = time.perf_counter()
-                status_url = http.post(
-                    "/api/euromillions/generate-advanced", json={"count": args.count, "seed": i}
-                ).json()["status_url"]
-                while (body := http.get(status_url).json())["state"] not in ("SUCCESS", "FAILURE"):
-                    time.sleep(0.002)
-                elapsed = (time.perf_counter() - t) * 1000
-                assert body["state"] == "SUCCESS", body
-                if i >= 3:  # the first requests warm the worker up
-                    trips.append(elapsed)
-                    worker_ms.append(body["result"]["duration_ms"])
-            adhoc = []
-            for day in range(1, 29):  # windows never asked before: the submit check reads them
-                t = time.perf_counter()
-                r = http.post(
-                    "/api/euromillions/generate-advanced",
-                    json={"count": args.count, "window": {"from": f"2019-02-{day:02d}", "to": "2024-06-30"}},
-                )
-                adhoc.append((time.perf_counter() - t) * 1000)
-                assert r.status_code == 202, r.text
-                # untimed: the worker finishes it before the next submit (and before the burst), so
-                # the next 202 is not timed against a worker reading this window on the other core
-                while (body := http.get(r.json()["status_url"]).json())["state"] not in (
-                    "SUCCESS",
-                    "FAILURE",
-                ):
-                    time.sleep(0.002)
-                assert body["state"] == "SUCCESS", body
-            burst = asyncio.run(burst_run(base, args.burst, args.count, args.poll_ms / 1000))
-            flood = asyncio.run(burst_run(base, args.flood, args.count, FLOOD_POLL_S, FLOOD_DEADLINE_S))
-        finally:
-            server.terminate()
-            worker.terminate()
-            server.wait(timeout=10)
-            worker.wait(timeout=30)
-            for url in urls.values():
-                redis.Redis.from_url(url).flushdb()
+    with tempfile.TemporaryDirectory() as tmp, generation_platform(Path(tmp)) as platform:
+        base = platform.base
+        http = httpx.Client(base_url=base)
+        ping, trips, worker_ms = [], [], []
+        for i in range(args.requests + 3):
+            t = time.perf_counter()
+            http.get("/ping")
+            ping.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            status_url = http.post(
+                "/api/euromillions/generate-advanced", json={"count": args.count, "seed": i}
+            ).json()["status_url"]
+            while (body := http.get(status_url).json())["state"] not in ("SUCCESS", "FAILURE"):
+                time.sleep(0.002)
+            elapsed = (time.perf_counter() - t) * 1000
+            assert body["state"] == "SUCCESS", body
+            if i >= 3:  # the first requests warm the worker up
+                trips.append(elapsed)
+                worker_ms.append(body["result"]["duration_ms"])
+        adhoc = []
+        for day in range(1, 29):  # windows never asked before: the submit check reads them
+            t = time.perf_counter()
+            r = http.post(
+                "/api/euromillions/generate-advanced",
+                json={"count": args.count, "window": {"from": f"2019-02-{day:02d}", "to": "2024-06-30"}},
+            )
+            adhoc.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 202, r.text
+            # untimed: the worker finishes it before the next submit (and before the burst), so
+            # the next 202 is not timed against a worker reading this window on the other core
+            while (body := http.get(r.json()["status_url"]).json())["state"] not in (
+                "SUCCESS",
+                "FAILURE",
+            ):
+                time.sleep(0.002)
+            assert body["state"] == "SUCCESS", body
+        burst = asyncio.run(burst_run(base, args.burst, args.count, args.poll_ms / 1000))
+        flood = asyncio.run(burst_run(base, args.flood, args.count, FLOOD_POLL_S, FLOOD_DEADLINE_S))
     table = report.table(
         Column("case", "left"),
         Column("p50"),

@@ -17,7 +17,6 @@ import asyncio
 import os
 import re
 import statistics
-import subprocess
 import tempfile
 import time
 from datetime import datetime
@@ -26,10 +25,8 @@ from pathlib import Path
 import httpx
 import redis
 
-from bench.bench_generation_http import DBS, wait_ready
-from bench.common import BIN, build, redis_server, start_api
+from bench.bench_generation_http import generation_platform
 from bench.lean_http import LeanHTTP
-from config.settings import PROJECT_ROOT
 
 LOG_LINE = re.compile(r"\[(\S+ \S+): INFO/\S+\] Task \S+\[([0-9a-f-]+)\] (received|succeeded in (\S+)s)")
 TICK_S = 1 / os.sysconf("SC_CLK_TCK")
@@ -78,47 +75,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--poll-ms", type=float, default=10.0)
     args = parser.parse_args(argv)
-    urls = {name: f"{redis_server()}/{db}" for name, db in DBS.items()}
-    for url in urls.values():
-        redis.Redis.from_url(url).flushdb()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, **urls, "SERVING_DIR": str(build(Path(tmp))), "RATE_LIMIT_GENERATION": "0"}
-        log = Path(tmp) / "worker.log"
-        worker = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "api.celery_app", "worker", "-l", "INFO"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        server, base = start_api(env)
-        try:
-            wait_ready(worker, log)
-            with httpx.Client(base_url=base) as http:
+        with generation_platform(Path(tmp)) as platform:
+            with httpx.Client(base_url=platform.base) as http:
                 for seed in range(5):
                     url = http.post(
                         "/api/euromillions/generate-advanced", json={"count": args.count, "seed": seed}
                     )
                     while http.get(url.json()["status_url"]).json()["state"] != "SUCCESS":
                         time.sleep(0.005)
-            redis_pid = int(redis.Redis.from_url(urls["REDIS_URL"]).info("server")["process_id"])
-            procs = {"API (uvicorn)": server.pid, "worker main": worker.pid, "Redis": redis_pid}
-            procs |= {f"worker pool {i + 1}": pid for i, pid in enumerate(children(worker.pid))}
+            redis_pid = int(redis.Redis.from_url(platform.redis_url).info("server")["process_id"])
+            worker_pid = platform.worker.pid
+            procs = {"API (uvicorn)": platform.server.pid, "worker main": worker_pid, "Redis": redis_pid}
+            procs |= {f"worker pool {i + 1}": pid for i, pid in enumerate(children(worker_pid))}
             procs["client"] = os.getpid()
             before = {name: cpu_s(pid) for name, pid in procs.items()}
             started = time.time()
-            rows = asyncio.run(burst(base, args.burst, args.count, args.poll_ms / 1000))
+            rows = asyncio.run(burst(platform.base, args.burst, args.count, args.poll_ms / 1000))
             wall = time.time() - started
             used = {name: cpu_s(pid) - before[name] for name, pid in procs.items()}
             time.sleep(0.5)  # the worker's last log lines
-        finally:
-            server.terminate()
-            worker.terminate()
-            server.wait(timeout=10)
-            worker.wait(timeout=30)
-            for url in urls.values():
-                redis.Redis.from_url(url).flushdb()
-        text = log.read_text()
+        text = platform.log.read_text()
     received, succeeded, runtime = {}, {}, {}
     for match in LOG_LINE.finditer(text):
         at = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
