@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 import duckdb
 import numpy as np
@@ -74,11 +75,38 @@ def window_draw_count(view: ServingView, game: Game, window: StatsFilter) -> int
         return int(cur.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0])
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small thread-safe least-recently-used map of this process (the window, inputs and history
+    caches below): ``get`` refreshes an entry, ``put`` drops the oldest past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 WHOLE = StatsFilter()
 WINDOW_CACHE_SIZE = 128  # windows kept per process (a whole history is about 14 KB of balls)
-_windows: OrderedDict[tuple[str, str, str], DrawSet] = OrderedDict()
-_windows_lock = threading.Lock()
-_inputs: OrderedDict[tuple[str, str, str], StrategyInputs] = OrderedDict()
+_windows: LRU[tuple[str, str, str], DrawSet] = LRU(WINDOW_CACHE_SIZE)
+_inputs: LRU[tuple[str, str, str], StrategyInputs] = LRU(WINDOW_CACHE_SIZE)
 
 
 def window_draws(view: ServingView, game: Game, window: StatsFilter) -> DrawSet:
@@ -91,21 +119,16 @@ def window_draws(view: ServingView, game: Game, window: StatsFilter) -> DrawSet:
     are read-only.
     """
     key = (view.manifest.version(game), game.value, window.validated().scope)
-    with _windows_lock:
-        cached = _windows.get(key)
-        if cached is not None:
-            _windows.move_to_end(key)
-            return cached
+    cached = _windows.get(key)
+    if cached is not None:
+        return cached
     draws = None if window.validated().scope == WHOLE.scope else _slice(view, game, window)
     if draws is None:
         with view.reading() as cur:
             draws = load_window(cur, game, window)
         for array in (draws.dates, draws.numbers, draws.bonus):
             array.setflags(write=False)
-    with _windows_lock:
-        _windows[key] = draws
-        while len(_windows) > WINDOW_CACHE_SIZE:
-            _windows.popitem(last=False)
+    _windows.put(key, draws)
     return draws
 
 
@@ -135,16 +158,11 @@ def window_inputs(view: ServingView, game: Game, window: StatsFilter) -> tuple[D
     (``StrategyInputs`` is frozen, its arrays read-only)."""
     draws = window_draws(view, game, window)
     key = (view.manifest.version(game), game.value, window.validated().scope)
-    with _windows_lock:
-        cached = _inputs.get(key)
-        if cached is not None:
-            _inputs.move_to_end(key)
-            return draws, cached
+    cached = _inputs.get(key)
+    if cached is not None:
+        return draws, cached
     inputs = inputs_from_draws(draws)
-    with _windows_lock:
-        _inputs[key] = inputs
-        while len(_inputs) > WINDOW_CACHE_SIZE:
-            _inputs.popitem(last=False)
+    _inputs.put(key, inputs)
     return draws, inputs
 
 
@@ -212,9 +230,9 @@ def check_history(view: ServingView, game: Game) -> DrawHistory:
     """Every main-formula draw of ``game`` in the snapshot, oldest first, with FDJ's payout per winner
     of each rank (cents; -1 where FDJ published none, or where the rank had no winner and a 0)."""
     key = (view.manifest.snapshot, game)
-    with _HISTORY_LOCK:
-        if key in _HISTORY:
-            return _HISTORY[key]
+    cached = _HISTORY.get(key)
+    if cached is not None:
+        return cached
     with view.reading() as cur:
         rows = cur.execute(
             "SELECT draw_date, numbers, bonus FROM draws WHERE game = ? ORDER BY draw_date", [game.value]
@@ -243,12 +261,8 @@ def check_history(view: ServingView, game: Game) -> DrawHistory:
         bonus=np.array([r[2] for r in rows], dtype=np.int16).reshape(len(rows), era.bonus_count),
         payouts=payouts,
     )
-    with _HISTORY_LOCK:
-        _HISTORY[key] = history
-        while len(_HISTORY) > 4:  # two games x the snapshot in force and the one before
-            _HISTORY.pop(next(iter(_HISTORY)))
+    _HISTORY.put(key, history)
     return history
 
 
-_HISTORY: dict[tuple[str, Game], DrawHistory] = {}
-_HISTORY_LOCK = threading.Lock()
+_HISTORY: LRU[tuple[str, Game], DrawHistory] = LRU(4)  # two games x the snapshot in force and the one before
