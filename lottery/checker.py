@@ -101,12 +101,7 @@ class DrawHistory:
 
     def window(self, filters: StatsFilter) -> DrawHistory:
         """The draws a (validated) filter selects: its date bounds, then its last N."""
-        lo, hi = filters.bounds
-        start = 0 if lo is None else int(np.searchsorted(self.dates, np.datetime64(lo, "D"), "left"))
-        stop = self.size if hi is None else int(np.searchsorted(self.dates, np.datetime64(hi, "D"), "right"))
-        if filters.last is not None:
-            start = max(start, stop - filters.last)
-        part = slice(start, stop)
+        part = filters.rows(self.dates)
         return DrawHistory(
             self.game, self.dates[part], self.numbers[part], self.bonus[part], self.payouts[part]
         )

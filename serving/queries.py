@@ -140,14 +140,9 @@ def _slice(view: ServingView, game: Game, window: StatsFilter) -> DrawSet | None
         whole = window_draws(view, game, WHOLE)
     except NoDrawsError:
         return None
-    lo, hi = window.bounds
-    start = 0 if lo is None else int(np.searchsorted(whole.dates, np.datetime64(lo, "D"), "left"))
-    stop = whole.size if hi is None else int(np.searchsorted(whole.dates, np.datetime64(hi, "D"), "right"))
-    if window.last is not None:
-        start = max(start, stop - window.last)
-    if start >= stop:
+    part = window.rows(whole.dates)  # views of read-only arrays: read-only
+    if part.start == part.stop:
         return None
-    part = slice(start, stop)  # views of read-only arrays: read-only
     return DrawSet(game=game, dates=whole.dates[part], numbers=whole.numbers[part], bonus=whole.bonus[part])
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from lottery.games import Game
@@ -104,6 +105,16 @@ class StatsFilter(BaseModel):
             lo = max(lo, start) if lo else start
             hi = min(hi, end) if hi else end
         return lo, hi
+
+    def rows(self, dates: np.ndarray) -> slice:
+        """The rows of an ascending ``datetime64[D]`` array (one draw per day) the filters select:
+        its date bounds, inclusive, then its last N; an empty slice when none."""
+        lo, hi = self.bounds
+        start = 0 if lo is None else int(np.searchsorted(dates, np.datetime64(lo, "D"), "left"))
+        stop = len(dates) if hi is None else int(np.searchsorted(dates, np.datetime64(hi, "D"), "right"))
+        if self.last is not None:
+            start = max(start, stop - self.last)
+        return slice(start, max(start, stop))
 
     @property
     def scope(self) -> str:

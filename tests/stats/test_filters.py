@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import numpy as np
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lottery.games import Game
 from lottery.stats.models import (
@@ -204,3 +207,29 @@ def test_data_version_changes_only_with_the_draws(em_rw: duckdb.DuckDBPyConnecti
     corrected = data_version(em_rw, EM)
     assert corrected not in (before, added)
     assert corrected.startswith("1948-")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    days=st.sets(st.integers(0, 800), max_size=60),
+    lo=st.one_of(st.none(), st.integers(-5, 805)),
+    span=st.one_of(st.none(), st.integers(0, 400)),
+    last=st.one_of(st.none(), st.integers(1, 70)),
+)
+def test_rows_select_what_a_row_by_row_reading_of_the_filters_selects(
+    days: set[int], lo: int | None, span: int | None, last: int | None
+) -> None:
+    """``StatsFilter.rows`` (the serving window cache and the checker cut windows with it) keeps the
+    rows inside the inclusive bounds, then the last N of them."""
+    epoch = date(2020, 1, 1)
+    dates = np.datetime64(epoch, "D") + np.array(sorted(days), dtype="timedelta64[D]")
+    start = None if lo is None else date.fromordinal(epoch.toordinal() + lo)
+    end = None if span is None else date.fromordinal((start or epoch).toordinal() + span)
+    filters = StatsFilter.model_validate({"from": start, "to": end, "last": last}).validated()
+    inside = [
+        i
+        for i, d in enumerate(dates.astype(object))
+        if (start is None or d >= start) and (end is None or d <= end)
+    ]
+    expected = inside[-last:] if last is not None else inside
+    assert list(range(len(dates)))[filters.rows(dates)] == expected
