@@ -21,10 +21,14 @@ it existed). Definitions:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from math import comb, sqrt
+from types import TracebackType
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy.stats import binom, chi2
@@ -146,6 +150,34 @@ def _counts(values: np.ndarray, top: int, block: int | None = None) -> np.ndarra
     for start, stop in _blocks(len(values), block):
         count += np.bincount(values[start:stop].ravel(), minlength=top + 1)[: top + 1]
     return count
+
+
+T = TypeVar("T")
+PARALLEL_FROM_DRAWS = 1 << 18  # windows of this many draws or more run their passes on threads
+STATS_THREADS = 2  # threads of one statistics computation on a large window
+
+
+class _Passes:
+    """Independent passes over one window, on ``threads`` threads when the window holds at least
+    :data:`PARALLEL_FROM_DRAWS` draws (numpy's loops release the GIL), else one after the other in
+    the caller's thread (a thread pool would cost more than a small window's passes). ``run``
+    returns a callable giving the pass's result (raising its exception)."""
+
+    def __init__(self, draws: int, threads: int) -> None:
+        self._pool = ThreadPoolExecutor(threads) if threads > 1 and draws >= PARALLEL_FROM_DRAWS else None
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
+        if self._pool is None:
+            value = fn(*args, **kwargs)
+            return lambda: value
+        return self._pool.submit(fn, *args, **kwargs).result
+
+    def __enter__(self) -> _Passes:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def compact(ds: DrawSet) -> DrawSet:
@@ -672,12 +704,15 @@ def _shapes(values: np.ndarray, pool: int, block: int | None = None) -> _Shapes:
     return _Shapes(odd, low, consecutive, repeats, sums)
 
 
-def distributions(ds: DrawSet, pool: int, ball_count: np.ndarray | None = None) -> Distributions:
+def distributions(
+    ds: DrawSet, pool: int, ball_count: np.ndarray | None = None, shapes: _Shapes | None = None
+) -> Distributions:
     """Odd/even, low/high, sum, consecutive numbers, decades and repeats from the previous draw.
 
-    ``ball_count``: each number's count (index 0 unused) if already known."""
+    ``ball_count``: each number's count (index 0 unused), ``shapes`` the draws' :func:`_shapes`, if
+    already known."""
     n, k = ds.numbers.shape
-    shapes = _shapes(ds.numbers, pool)
+    shapes = shapes or _shapes(ds.numbers, pool)
     odd = [b for b in range(1, pool + 1) if b % 2]
     low = list(range(1, pool // 2 + 1))
     counts_of = range(k + 1)
@@ -854,18 +889,22 @@ def _window(ds: DrawSet, filters: StatsFilter, data_version: str) -> dict[str, o
     }
 
 
-def quick_stats(ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: int = 50) -> QuickStats:
+def quick_stats(
+    ds: DrawSet, filters: StatsFilter, data_version: str, *, hot_n: int = 50, threads: int = STATS_THREADS
+) -> QuickStats:
     """Draw count, first/last draw, every number's and bonus ball's count/frequency/gap, hot/cold."""
     pool, bonus_pool = pools(ds.game, ds.dates)
     ds = compact(ds)
-    numbers = ball_counts(ds.numbers, np.full(ds.size, pool), pool)
-    bonus = ball_counts(ds.bonus, bonus_pool, int(bonus_pool.max()))
-    return QuickStats(
-        **_window(ds, filters, data_version),
-        numbers=_quick_numbers(ds, numbers),
-        bonus=_quick_numbers(ds, bonus),
-        hot_cold=hot_cold(ds.numbers, pool, hot_n),
-    )
+    with _Passes(ds.size, threads) as passes:
+        numbers = passes.run(ball_counts, ds.numbers, np.full(ds.size, pool), pool)
+        bonus = passes.run(ball_counts, ds.bonus, bonus_pool, int(bonus_pool.max()))
+        hot = hot_cold(ds.numbers, pool, hot_n)
+        return QuickStats(
+            **_window(ds, filters, data_version),
+            numbers=_quick_numbers(ds, numbers()),
+            bonus=_quick_numbers(ds, bonus()),
+            hot_cold=hot,
+        )
 
 
 def full_stats(
@@ -876,24 +915,31 @@ def full_stats(
     hot_n: int = 50,
     top_n: int | None = 20,
     triplets_n: int = 10,
+    threads: int = STATS_THREADS,
 ) -> FullStats:
-    """Everything: per-ball statistics, pairs, triplets, distributions, hot/cold, randomness."""
+    """Everything: per-ball statistics, pairs, triplets, distributions, hot/cold, randomness.
+
+    The passes over the draws (pairs and triplets, the draws' shapes, each pool's balls) are
+    independent: on a large window they run on ``threads`` threads, longest first."""
     pool, bonus_pool = pools(ds.game, ds.dates)
     ds = compact(ds)
     number_pool = np.full(ds.size, pool)
-    numbers = ball_stats(ds.numbers, number_pool, pool)
-    bonus = ball_stats(ds.bonus, bonus_pool, int(bonus_pool.max()))
-    number_count = np.concatenate(([0], numbers.count))
-    bonus_count = np.concatenate(([0], bonus.count))
-    return FullStats(
-        **_window(ds, filters, data_version),
-        numbers=_full_numbers(ds, numbers),
-        bonus=_full_numbers(ds, bonus),
-        pairs=pairs(ds, pool, bonus_pool, top_n, triplets_n),
-        distributions=distributions(ds, pool, number_count),
-        hot_cold=hot_cold(ds.numbers, pool, hot_n),
-        randomness=Randomness(
-            numbers=chi_square(ds.numbers, number_pool, ds.dates, ball_count=number_count),
-            bonus=chi_square(ds.bonus, bonus_pool, ds.dates, ball_count=bonus_count),
-        ),
-    )
+    with _Passes(ds.size, threads) as passes:
+        pairs_ = passes.run(pairs, ds, pool, bonus_pool, top_n, triplets_n)
+        shapes = passes.run(_shapes, ds.numbers, pool)
+        numbers_ = passes.run(ball_stats, ds.numbers, number_pool, pool)
+        bonus_ = passes.run(ball_stats, ds.bonus, bonus_pool, int(bonus_pool.max()))
+        numbers, bonus = numbers_(), bonus_()
+        number_count = np.concatenate(([0], numbers.count))
+        bonus_count = np.concatenate(([0], bonus.count))
+        bonus_chi = passes.run(chi_square, ds.bonus, bonus_pool, ds.dates, ball_count=bonus_count)
+        number_chi = chi_square(ds.numbers, number_pool, ds.dates, ball_count=number_count)
+        return FullStats(
+            **_window(ds, filters, data_version),
+            numbers=_full_numbers(ds, numbers),
+            bonus=_full_numbers(ds, bonus),
+            pairs=pairs_(),
+            distributions=distributions(ds, pool, number_count, shapes()),
+            hot_cold=hot_cold(ds.numbers, pool, hot_n),
+            randomness=Randomness(numbers=number_chi, bonus=bonus_chi()),
+        )

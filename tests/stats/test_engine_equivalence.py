@@ -17,15 +17,18 @@ from tests.stats import engine_before
 from tests.stats.test_properties import Window, windows
 
 
+@pytest.mark.parametrize("threaded", [False, True], ids=["one-thread", "passes-on-threads"])
 @pytest.mark.parametrize("block", [3, 17, None], ids=["blocks-of-3", "blocks-of-17", "default-blocks"])
 @settings(max_examples=40, deadline=None)
 @given(w=windows())
-def test_full_and_quick_stats_equal_the_engine_before(block: int | None, w: Window) -> None:
+def test_full_and_quick_stats_equal_the_engine_before(block: int | None, threaded: bool, w: Window) -> None:
     ds = w.drawset()
     filters = StatsFilter()
     with pytest.MonkeyPatch.context() as patch:
         if block is not None:  # small blocks make every window cross many block boundaries
             patch.setattr(engine, "BLOCK_DRAWS", block)
+        # Large windows run their passes on threads: here every window does.
+        patch.setattr(engine, "PARALLEL_FROM_DRAWS", 1 if threaded else 1 << 62)
         full = full_stats(ds, filters, "v").model_dump()
         quick = quick_stats(ds, filters, "v").model_dump()
     assert full == engine_before.full_stats(ds, filters, "v").model_dump()
@@ -67,3 +70,18 @@ def test_the_automatic_choice_gives_the_same_counts_below_and_above_the_possible
     for rows in (few, many):
         assert triplet_counts(rows, 12).tolist() == triplet_counts(rows, 12, by_draw=False).tolist()
         assert triplet_counts(rows, 12).tolist() == triplet_counts(rows, 12, by_draw=True).tolist()
+
+
+def test_passes_run_on_threads_only_for_large_windows_and_raise_what_a_pass_raises() -> None:
+    import threading
+
+    here = threading.get_ident()
+    with engine._Passes(engine.PARALLEL_FROM_DRAWS, 2) as passes:
+        assert passes.run(threading.get_ident)() != here
+    with engine._Passes(engine.PARALLEL_FROM_DRAWS - 1, 2) as passes:
+        assert passes.run(threading.get_ident)() == here
+    with engine._Passes(engine.PARALLEL_FROM_DRAWS, 1) as passes:
+        assert passes.run(threading.get_ident)() == here
+    for draws in (1, engine.PARALLEL_FROM_DRAWS):
+        with engine._Passes(draws, 2) as passes, pytest.raises(ZeroDivisionError):
+            passes.run(lambda: 1 // 0)()
