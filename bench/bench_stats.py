@@ -208,10 +208,16 @@ def bench_synthetic(n: int, repeat: int, report: Report, table: Rows) -> None:
         table.add(f"{n:,} synthetic draws: quick stats engine", quick, base, 2000)
         full = median_s(lambda: full_stats(ds, ALL, "bench"), repeat, warmup=False)
         table.add(f"{n:,} synthetic draws: full stats engine", full, base, 2000)
+        one = median_s(lambda: full_stats(ds, ALL, "bench", threads=1), repeat, warmup=False)
+        table.add("the same on one thread (`threads=1`)", one, base)
         before = median_s(lambda: engine_before.full_stats(ds, ALL, "bench"), 1, warmup=False)
         table.add("the same, engine before issue 16 (`tests/stats/engine_before.py`), 1 run", before, base)
-        window = median_s(lambda: load_window(con, EM, ALL), repeat, False)
-        table.add(f"reading the window from DuckDB (`load_window`), median of {repeat}", window, base)
+        window = median_s(lambda: load_window(con, EM, ALL, narrow=True), repeat, False)
+        table.add(
+            f"reading the window from DuckDB (`load_window`, the engine's bytes), median of {repeat}",
+            window,
+            base,
+        )
         version = median_s(lambda: data_version(con, EM), repeat, False)
         table.add(f"`data_version` (hash of every draw), median of {repeat}", version, base)
         for name, compute, target in (("quick", compute_quick, 1000), ("full", compute_full, 2000)):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -114,12 +117,30 @@ def load_window(
     return DrawSet(game=game, dates=days.astype("datetime64[D]"), numbers=numbers, bonus=bonus)
 
 
+S = TypeVar("S", QuickStats, FullStats)
+
+
+def _with_version(
+    con: duckdb.DuckDBPyConnection, game: Game, version: str | None, compute: Callable[[str], S]
+) -> S:
+    """``compute(version)``; when no version is given, :func:`data_version` runs on its own cursor in
+    a second thread meanwhile (DuckDB works without the GIL while the window is read and counted)
+    and is written into the result."""
+    if version is not None:
+        return compute(version)
+    with con.cursor() as own, ThreadPoolExecutor(1) as pool:  # the query ends before its cursor closes
+        pending = pool.submit(data_version, own, game)
+        stats = compute("")
+        return stats.model_copy(update={"data_version": pending.result()})
+
+
 def compute_quick(
     con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter, version: str | None = None
 ) -> QuickStats:
     """Quick stats of a window, straight from the warehouse (or a serving snapshot of it)."""
-    return quick_stats(
-        load_window(con, game, filters, narrow=True), filters, version or data_version(con, game)
+    filters = filters.validated()
+    return _with_version(
+        con, game, version, lambda v: quick_stats(load_window(con, game, filters, narrow=True), filters, v)
     )
 
 
@@ -131,6 +152,10 @@ def compute_full(
     **options: int | None,
 ) -> FullStats:
     """Full stats of a window, straight from the warehouse (or a serving snapshot of it)."""
-    return full_stats(
-        load_window(con, game, filters, narrow=True), filters, version or data_version(con, game), **options
+    filters = filters.validated()
+    return _with_version(
+        con,
+        game,
+        version,
+        lambda v: full_stats(load_window(con, game, filters, narrow=True), filters, v, **options),
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 import duckdb
 import numpy as np
+import pytest
 
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
@@ -53,3 +54,21 @@ def test_window_sql_keeps_its_public_columns_and_order() -> None:
     rows = con.execute(f"SELECT draw_date, n0, b1 FROM ({sql})", params).fetchall()
     assert [r[0] for r in rows] == [date(2020, 1, 1 + i) for i in range(10)]
     assert rows[0][1:] == (1, 2)
+
+
+def test_the_version_computed_beside_the_window_is_the_games_data_version() -> None:
+    """compute_quick/compute_full without a version compute it on a second cursor while the window is
+    read: the result carries the same version as asked separately, and an empty window still raises
+    NoDrawsError with the connection usable after."""
+    from lottery.stats.models import NoDrawsError
+    from warehouse.statistics import compute_full, compute_quick, data_version
+
+    con = _table([3, 0, 9, 5, 1, 8, 2, 7, 6, 4])
+    version = data_version(con, Game.EUROMILLIONS)
+    for compute in (compute_quick, compute_full):
+        alone = compute(con, Game.EUROMILLIONS, StatsFilter())
+        assert alone.data_version == version
+        assert alone == compute(con, Game.EUROMILLIONS, StatsFilter(), version)
+        with pytest.raises(NoDrawsError):
+            compute(con, Game.EUROMILLIONS, StatsFilter(year=2031))
+    assert con.execute("SELECT count(*) FROM draws").fetchall() == [(10,)]
