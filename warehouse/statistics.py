@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from lottery.games import Game, current_era
-from lottery.stats.engine import DrawSet, full_stats, quick_stats
+from lottery.stats.engine import PARALLEL_FROM_DRAWS, DrawSet, full_stats, quick_stats
 from lottery.stats.models import FullStats, NoDrawsError, QuickStats, StatsFilter
 
 
@@ -120,17 +120,24 @@ def load_window(
 S = TypeVar("S", QuickStats, FullStats)
 
 
-def _with_version(
-    con: duckdb.DuckDBPyConnection, game: Game, version: str | None, compute: Callable[[str], S]
+def _computed(
+    con: duckdb.DuckDBPyConnection,
+    game: Game,
+    filters: StatsFilter,
+    version: str | None,
+    engine: Callable[[DrawSet, str], S],
 ) -> S:
-    """``compute(version)``; when no version is given, :func:`data_version` runs on its own cursor in
-    a second thread meanwhile (DuckDB works without the GIL while the window is read and counted)
-    and is written into the result."""
+    """``engine(window, version)``. Without a version, :func:`data_version` is computed too: on a
+    large window on its own cursor in a second thread while the engine counts (DuckDB works without
+    the GIL), then written into the result; on a small one after the read (a thread costs more)."""
+    draws = load_window(con, game, filters, narrow=True)
     if version is not None:
-        return compute(version)
+        return engine(draws, version)
+    if draws.size < PARALLEL_FROM_DRAWS:
+        return engine(draws, data_version(con, game))
     with con.cursor() as own, ThreadPoolExecutor(1) as pool:  # the query ends before its cursor closes
         pending = pool.submit(data_version, own, game)
-        stats = compute("")
+        stats = engine(draws, "")
         return stats.model_copy(update={"data_version": pending.result()})
 
 
@@ -138,10 +145,7 @@ def compute_quick(
     con: duckdb.DuckDBPyConnection, game: Game, filters: StatsFilter, version: str | None = None
 ) -> QuickStats:
     """Quick stats of a window, straight from the warehouse (or a serving snapshot of it)."""
-    filters = filters.validated()
-    return _with_version(
-        con, game, version, lambda v: quick_stats(load_window(con, game, filters, narrow=True), filters, v)
-    )
+    return _computed(con, game, filters, version, lambda ds, v: quick_stats(ds, filters, v))
 
 
 def compute_full(
@@ -152,10 +156,4 @@ def compute_full(
     **options: int | None,
 ) -> FullStats:
     """Full stats of a window, straight from the warehouse (or a serving snapshot of it)."""
-    filters = filters.validated()
-    return _with_version(
-        con,
-        game,
-        version,
-        lambda v: full_stats(load_window(con, game, filters, narrow=True), filters, v, **options),
-    )
+    return _computed(con, game, filters, version, lambda ds, v: full_stats(ds, filters, v, **options))

@@ -56,13 +56,18 @@ def test_window_sql_keeps_its_public_columns_and_order() -> None:
     assert rows[0][1:] == (1, 2)
 
 
-def test_the_version_computed_beside_the_window_is_the_games_data_version() -> None:
-    """compute_quick/compute_full without a version compute it on a second cursor while the window is
-    read: the result carries the same version as asked separately, and an empty window still raises
-    NoDrawsError with the connection usable after."""
+@pytest.mark.parametrize("large", [False, True], ids=["after-the-read", "beside-the-engine"])
+def test_the_version_computed_with_the_statistics_is_the_games_data_version(
+    large: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """compute_quick/compute_full without a version compute it (on a large window on a second cursor
+    while the engine counts): the result carries the same version as asked separately, and an empty
+    window still raises NoDrawsError with the connection usable after."""
     from lottery.stats.models import NoDrawsError
+    from warehouse import statistics
     from warehouse.statistics import compute_full, compute_quick, data_version
 
+    monkeypatch.setattr(statistics, "PARALLEL_FROM_DRAWS", 1 if large else 1 << 62)
     con = _table([3, 0, 9, 5, 1, 8, 2, 7, 6, 4])
     version = data_version(con, Game.EUROMILLIONS)
     for compute in (compute_quick, compute_full):
