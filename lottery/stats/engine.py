@@ -25,6 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from fractions import Fraction
 from functools import cache
 from math import comb, sqrt
 from types import TracebackType
@@ -690,25 +691,27 @@ class _Shapes:
     low: np.ndarray
     consecutive: np.ndarray
     repeats: np.ndarray  # over the n - 1 draws that have a previous one
-    sums: np.ndarray  # each draw's sum of numbers (int64)
+    sums: np.ndarray  # sums[s]: draws whose numbers add up to s
 
 
 def _shapes(values: np.ndarray, pool: int, block: int | None = None) -> _Shapes:
     """Odd, low, consecutive and repeated counts of each draw, from 64-bit sets of its balls, block by
-    block (the sets never exist for the whole window at once); the sums column by column."""
+    block (the sets never exist for the whole window at once); each block's sums column by column,
+    counted by value."""
     n, k = values.shape
     odd_set = _set_mask([b for b in range(1, pool + 1) if b % 2])
     low_set = _set_mask(range(1, pool // 2 + 1))
     one = np.uint64(1)
     odd, low, consecutive, repeats = (np.zeros(k + 1, dtype=np.int64) for _ in range(4))
     previous = None
-    sums = np.empty(n, dtype=np.int64)
+    sums = np.zeros(k * pool + 1, dtype=np.int64)
+    total = np.empty(min(n, block or BLOCK_DRAWS), dtype=np.int64)
     for start, stop in _blocks(n, block):
-        rows = values[start:stop]
-        total = sums[start:stop]  # column by column: a sum along rows of 5 is slow in numpy
-        np.add(rows[:, 0], 0, out=total, dtype=np.int64)
+        rows, part = values[start:stop], total[: stop - start]
+        np.add(rows[:, 0], 0, out=part, dtype=np.int64)  # column by column: a sum along rows is slow
         for j in range(1, k):
-            total += rows[:, j]
+            part += rows[:, j]
+        sums += np.bincount(part, minlength=len(sums))[: len(sums)]
         mask = _mask(rows)
         odd += np.bincount(np.bitwise_count(mask & odd_set), minlength=k + 1)[: k + 1]
         low += np.bincount(np.bitwise_count(mask & low_set), minlength=k + 1)[: k + 1]
@@ -719,6 +722,21 @@ def _shapes(values: np.ndarray, pool: int, block: int | None = None) -> _Shapes:
         )[: k + 1]
         previous = mask[-1]
     return _Shapes(odd, low, consecutive, repeats, sums)
+
+
+def _mean(counts: np.ndarray) -> float:
+    """The mean value of draws counted by value (``counts[v]`` draws of value v): exact sum over count."""
+    values = np.arange(len(counts))
+    return int((values * counts).sum()) / int(counts.sum())
+
+
+def _sd(counts: np.ndarray) -> float:
+    """The sample standard deviation (n - 1) of draws counted by value, from exact integer moments."""
+    pairs = [(int(v), int(counts[v])) for v in np.flatnonzero(counts)]
+    n = sum(c for _, c in pairs)
+    total = sum(v * c for v, c in pairs)
+    squares = sum(v * v * c for v, c in pairs)
+    return sqrt(Fraction(squares * n - total * total, n * (n - 1)))
 
 
 def distributions(
@@ -745,14 +763,13 @@ def distributions(
     )
 
     sums = shapes.sums
+    held = np.flatnonzero(sums)
     exact = sum_distribution(pool, k)
     width = 10
     edges = (
-        range((int(sums.min()) // width) * width, (int(sums.max()) // width) * width + 1, width)
-        if n
-        else range(0)
+        range((int(held[0]) // width) * width, (int(held[-1]) // width) * width + 1, width) if n else range(0)
     )
-    per_bucket = np.bincount(sums // width) if n else np.zeros(0, dtype=np.int64)
+    per_bucket = np.bincount(np.arange(len(sums)) // width, weights=sums).astype(np.int64)
     sum_buckets = []
     for lo in edges:
         c = int(per_bucket[lo // width])
@@ -766,9 +783,9 @@ def distributions(
         )
     sum_d = Distribution(
         buckets=sum_buckets,
-        mean=float(sums.mean()) if n else 0.0,
+        mean=_mean(sums) if n else 0.0,
         expected_mean=k * (pool + 1) / 2,
-        sd=float(sums.std(ddof=1)) if n > 1 else None,
+        sd=_sd(sums) if n > 1 else None,
         expected_sd=sqrt(k * (pool + 1) * (pool - k) / 12),
     )
 
