@@ -21,10 +21,14 @@ class PolledRedisBackend(RedisBackend):
         return {}
 
 
+def is_redis_url(url: str) -> bool:
+    """Whether ``url`` names a Redis server (the result backend is then :class:`PolledRedisBackend`)."""
+    return url.partition("://")[0] in ("redis", "rediss")
+
+
 def _result_backend(url: str) -> str:
     """``url`` served by :class:`PolledRedisBackend` when it is a Redis URL, as given otherwise."""
-    scheme = url.partition("://")[0]
-    return f"{__name__}:PolledRedisBackend+{url}" if scheme in ("redis", "rediss") else url
+    return f"{__name__}:PolledRedisBackend+{url}" if is_redis_url(url) else url
 
 
 def create_celery(settings: Settings | None = None) -> Celery:

@@ -16,7 +16,7 @@ from redis.backoff import ExponentialBackoff
 from starlette.types import Receive, Scope, Send
 
 from api import errors, openapi, web
-from api.celery_app import create_celery
+from api.celery_app import create_celery, is_redis_url
 from api.fastpath import CachedFastPath
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, MetricsMiddleware
@@ -25,7 +25,7 @@ from api.routes import check, generation, odds, performance, stats, system, tren
 from api.state import AppState
 from config.settings import Settings, get_settings
 from serving.cache import StatsCache
-from serving.jobs import JobStore
+from serving.jobs import AsyncJobReader, JobStore
 from serving.snapshot import SnapshotReader
 
 log = logging.getLogger("lotostats.api")
@@ -98,6 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             socket_timeout=settings.redis_timeout_s * 4,
             socket_connect_timeout=settings.redis_timeout_s * 4,
         )
+        results = (
+            _redis(settings.celery_result_backend, settings)
+            if is_redis_url(settings.celery_result_backend)
+            else None
+        )
         state = AppState(
             settings=settings,
             redis=client,
@@ -110,6 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             generation_limit=RateLimiter(
                 client, "generation", settings.rate_limit_generation, settings.rate_limit_window_s
             ),
+            results=results,
+            job_reader=AsyncJobReader(client, settings.cache_ttl_generation_s) if results else None,
         )
         app.state.lotostats = state
         if reader.current() is None:
@@ -124,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await state.cache.counters.flush(client)
             await client.aclose(close_connection_pool=True)
             await broker.aclose(close_connection_pool=True)
+            if results is not None:
+                await results.aclose(close_connection_pool=True)
             reader.close()
             jobs_client.close()
             state.celery.close()
