@@ -34,12 +34,12 @@ def _result_backend(url: str) -> str:
 def create_celery(settings: Settings | None = None) -> Celery:
     """A Celery app configured from settings (nothing connects until a task is sent or a worker starts)."""
     settings = settings or get_settings()
-    app = Celery(
-        "lotostats",
-        broker=settings.celery_broker_url,
-        backend=_result_backend(settings.celery_result_backend),
-        include=["api.tasks"],
-    )
+    backend = _result_backend(settings.celery_result_backend)
+    app = Celery("lotostats", broker=settings.celery_broker_url, backend=backend, include=["api.tasks"])
+    # Celery's result_backend setting gives way to a CELERY_RESULT_BACKEND environment variable (the
+    # plain URL, as deployments and the benchmarks set it), which would select Celery's own Redis
+    # backend and its subscription per sent task; the backend class is chosen before that setting.
+    app.backend_cls = backend
     app.conf.update(
         task_serializer="json",
         result_serializer="json",

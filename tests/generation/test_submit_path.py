@@ -1,0 +1,44 @@
+"""What one submit costs Redis: no result subscription, whichever way the result backend is configured."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+
+from api.celery_app import PolledRedisBackend, create_celery
+from config.settings import Settings
+
+
+@pytest.mark.parametrize("from_environment", [False, True])
+def test_sending_a_task_subscribes_to_nothing(
+    gen_settings: Settings, monkeypatch: pytest.MonkeyPatch, from_environment: bool
+) -> None:
+    """Celery's result_backend setting gives way to CELERY_RESULT_BACKEND (a plain Redis URL, as
+    deployments and the benchmarks set it): the polled backend must be the one in use all the same."""
+    if from_environment:
+        monkeypatch.setenv("CELERY_RESULT_BACKEND", gen_settings.celery_result_backend)
+    else:
+        monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    app = create_celery(gen_settings)
+    try:
+        assert type(app.backend) is PolledRedisBackend
+        results = redis.Redis.from_url(gen_settings.celery_result_backend)
+        task_id = str(uuid.uuid4())
+        app.send_task(
+            "lotostats.generate_grids",
+            task_id=task_id,
+            queue=gen_settings.celery_queue,
+            exchange="",
+            routing_key=gen_settings.celery_queue,
+            retry=False,
+            kwargs={},
+        )
+        channel = app.backend.get_key_for_task(task_id)
+        assert results.pubsub_numsub(channel) == [(channel, 0)]
+        assert results.pubsub_channels() == []
+        broker = redis.Redis.from_url(gen_settings.celery_broker_url)
+        assert broker.llen(gen_settings.celery_queue) == 1
+    finally:
+        app.close()
