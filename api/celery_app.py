@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import gc
+
 from celery import Celery
 from celery.backends.redis import RedisBackend
+from celery.signals import worker_ready
+from celery.utils.log import get_logger
 
 from config.settings import Settings, get_settings
+
+log = get_logger(__name__)  # under Celery's logger: the worker's -l INFO shows it
+
+
+@worker_ready.connect
+def freeze_startup_objects(**_: object) -> None:
+    """Leave what the worker built at startup out of every later garbage collection (the main
+    process: it takes every message). A full collection scanned it all: 85-118 ms pauses of the
+    worker's main process, one in a burst of 50 (bench.bench_generation_http)."""
+    gc.freeze()
+    log.info("startup objects kept out of garbage collections: %d", gc.get_freeze_count())
 
 
 class PolledRedisBackend(RedisBackend):
