@@ -114,22 +114,26 @@ async def generate_advanced(
 
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
     await limit_client(state, request)
+    kwargs = {
+        "game": game.value,
+        "strategy": body.strategy.value,
+        "count": body.count,
+        "seed": body.seed,
+        "window": body.window.public(),
+        "exclude": sorted(set(body.exclude)),
+        "exclude_bonus": sorted(set(body.exclude_bonus)),
+    }
     return await queue_job(
         state,
         game,
         kind=body.strategy.value,
         total=body.count,
         task_name=TASK_NAME,
-        kwargs={
-            "game": game.value,
-            "strategy": body.strategy.value,
-            "count": body.count,
-            "seed": body.seed,
-            "window": body.window.public(),
-            "exclude": sorted(set(body.exclude)),
-            "exclude_bonus": sorted(set(body.exclude_bonus)),
-        },
+        kwargs=kwargs,
         check=partial(_check, game, body, state),
+        # Plain, bounded data (at most 2 x 64 excluded numbers): its repr is the text Celery's
+        # saferepr would write into the message, at a fraction of the cost (0.4 of 0.9 ms a send).
+        kwargsrepr=repr(kwargs),
     )
 
 
@@ -146,17 +150,19 @@ async def queue_job(
     task_name: str,
     kwargs: dict[str, Any],
     check: Callable[[], None] | None = None,
+    kwargsrepr: str | None = None,
 ) -> JSONResponse:
     """Run the request's blocking ``check`` (its 422s, before anything is written), then record and
     queue the task under a new id (:func:`enqueue_job`), in one hop to a worker thread of the
     submits' own limiter (``AppState.submit_limiter``); the 202 answer pointing at its
-    ``task-status`` (body :class:`Accepted`, ``Location`` header)."""
+    ``task-status`` (body :class:`Accepted`, ``Location`` header). ``kwargsrepr``: the message's
+    text of ``kwargs`` (Celery's saferepr of them when None)."""
     task_id = str(uuid.uuid4())
 
     def submit() -> None:
         if check is not None:
             check()
-        enqueue_job(state, task_id, game, kind, total, task_name, kwargs)
+        enqueue_job(state, task_id, game, kind, total, task_name, kwargs, kwargsrepr)
 
     await anyio.to_thread.run_sync(submit, limiter=state.submit_limiter)
     url = f"/api/{game.value}/task-status/{task_id}"
@@ -168,7 +174,14 @@ async def queue_job(
 
 
 def enqueue_job(
-    state: AppState, task_id: str, game: Game, kind: str, total: int, task_name: str, kwargs: dict[str, Any]
+    state: AppState,
+    task_id: str,
+    game: Game,
+    kind: str,
+    total: int,
+    task_name: str,
+    kwargs: dict[str, Any],
+    kwargsrepr: str | None = None,
 ) -> None:
     """Write the job record (``kind``: a strategy, or ``wheel``; ``total`` progress units), then
     queue the task; 503 and nothing left behind when the job store or the broker is unreachable."""
@@ -196,6 +209,8 @@ def enqueue_job(
             routing_key=settings.celery_queue,
             retry=False,
             kwargs=kwargs,
+            argsrepr="()" if kwargsrepr is not None else None,
+            kwargsrepr=kwargsrepr,
         )
     except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
         with contextlib.suppress(redis.RedisError, OSError):
