@@ -1,10 +1,16 @@
-"""Serve in-process cache hits before FastAPI's middleware stack, routing and validation.
+"""Serve in-process cache hits and job states before FastAPI's middleware stack, routing and validation.
 
 ``LotostatsAPI`` (api/main.py) asks ``CachedFastPath.answer`` first for every GET. It only takes
 ``GET /api/{game}/quick-stats`` and ``/stats`` whose query parses cleanly into the same canonical
 filters the routes build; anything else (bad parameters, a miss, no snapshot) goes on to the
 FastAPI route, which validates, reads Redis or computes, and fills the in-process layer.
 The answer is byte-for-byte the one the route would give, with ``X-Cache: HIT``.
+
+It also takes ``GET /api/{game}/task-status/{task_id}`` (a known game, an id of at most 64
+characters, no query string) when the job is found: the route's reads (result backend, then the job
+record's RESOLVE script) on the event loop's asyncio clients instead of a worker thread, and the
+route's response model's JSON, byte for byte. An unknown or foreign id, or Redis unreachable, goes on
+to the route (its 404, its 503); so does anything it does not parse.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
+import redis
 from starlette.types import Scope, Send
 
+from api.errors import NotFoundError
 from api.metrics import Metrics
+from api.routes.generation import read_task_state, status_body
 from api.state import AppState
 from lottery.games import Game
 from lottery.stats.models import StatsError, StatsFilter
@@ -36,6 +45,8 @@ _ALLOWED = {
 
 
 _ROUTES = {CacheKind.QUICK: "/api/{game}/quick-stats", CacheKind.FULL: "/api/{game}/stats"}
+STATUS_ROUTE = "/api/{game}/task-status/{task_id}"
+MAX_TASK_ID = 64  # the route's Path(max_length=64): longer ids get its 422
 _GAMES = {game.value: game for game in Game}
 
 
@@ -72,6 +83,7 @@ class CachedFastPath:
         self._scopes: dict[tuple[CacheKind, bytes], str] = {}
         self._keys: dict[tuple[str, CacheKind, str, str], str] = {}
         self._counters: dict[tuple[int, CacheKind], tuple[Any, Any, Any]] = {}  # per app's metrics
+        self._status_counters: dict[int, tuple[Any, Any]] = {}
 
     def _scope_of(self, kind: CacheKind, query: bytes) -> str | None:
         memo = self._scopes.get((kind, query))
@@ -110,6 +122,8 @@ class CachedFastPath:
         """Send the in-process copy of a GET's answer and return True, or return False (FastAPI answers)."""
         started = time.perf_counter()
         parts = scope["path"].split("/")
+        if len(parts) == 5 and parts[1] == "api" and parts[3] == "task-status":
+            return await self._task_status(state, parts[2], parts[4], scope, send, started)
         if len(parts) != 4 or parts[1] != "api" or parts[3] not in _KINDS:
             return False
         kind = _KINDS[parts[3]]
@@ -139,4 +153,40 @@ class CachedFastPath:
         await send({"type": "http.response.body", "body": body})
         requests.inc()
         latency.observe(time.perf_counter() - started)
+        return True
+
+    async def _task_status(
+        self, state: AppState, game_name: str, task_id: str, scope: Scope, send: Send, started: float
+    ) -> bool:
+        """A job's state as ``GET /api/{game}/task-status/{task_id}`` answers it (200 only), or False."""
+        game = _GAMES.get(game_name)
+        if game is None or not task_id or len(task_id) > MAX_TASK_ID or scope["query_string"]:
+            return False
+        try:
+            status = await read_task_state(state, game, task_id)
+        except (NotFoundError, redis.RedisError, OSError):
+            return False  # the route answers: its 404, its 503
+        if status is None:
+            return False
+        body = status_body(status)
+        counters = self._status_counters.get(id(state.metrics))
+        if counters is None:
+            counters = (
+                state.metrics.requests.labels("GET", STATUS_ROUTE, "200"),
+                state.metrics.latency.labels(STATUS_ROUTE),
+            )
+            self._status_counters[id(state.metrics)] = counters
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"content-type", b"application/json"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        counters[0].inc()
+        counters[1].observe(time.perf_counter() - started)
         return True

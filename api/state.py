@@ -14,7 +14,7 @@ from api.metrics import Metrics
 from api.ratelimit import RateLimiter
 from config.settings import Settings
 from serving.cache import StatsCache
-from serving.jobs import JobStore
+from serving.jobs import AsyncJobReader, JobStore
 from serving.snapshot import ServingView, SnapshotReader
 
 
@@ -46,6 +46,10 @@ class AppState:
     # and for Redis connections cost more than they overlap. Two, so one slow Redis call does not
     # hold every submit.
     submit_limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(2))
+    # asyncio clients of the result backend and the job records, for task-status reads on the event
+    # loop (api/fastpath.py); None when the result backend is not Redis (the route reads in a thread).
+    results: aioredis.Redis | None = None
+    job_reader: AsyncJobReader | None = None
 
     def view(self) -> ServingView:
         """The serving snapshot in force, or :class:`SnapshotMissingError`."""

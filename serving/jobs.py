@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 import redis
+import redis.asyncio as aioredis
 
 from config.settings import Settings
 from serving import job_scripts
@@ -100,8 +101,7 @@ class JobStore:
         self._resolve = client.register_script(job_scripts.RESOLVE)
 
     def _args(self, deadlines: JobDeadlines | None, *extra: object) -> list[object]:
-        d = deadlines or JobDeadlines(heartbeat_s=float("inf"), queue_s=float("inf"))
-        return [_lua_seconds(d.heartbeat_s), _lua_seconds(d.queue_s), self.ttl_s, *extra]
+        return _script_args(self.ttl_s, deadlines, *extra)
 
     def create(self, task_id: str, game: str, strategy: str, count: int, queued_ttl_s: int) -> None:
         """Record a job before it is queued; it lives ``queued_ttl_s`` while queued or running."""
@@ -143,10 +143,7 @@ class JobStore:
         flat = self._resolve(
             keys=[job_key(task_id)], args=self._args(deadlines, backend_state, backend_error)
         )
-        if not flat:
-            return None
-        items = [_decode(v) for v in flat]
-        return JobRecord.parse(dict(zip(items[::2], items[1::2], strict=True)))
+        return _parse_flat(flat)
 
     def get(self, task_id: str) -> JobRecord | None:
         """The record as stored (no transition), or None if missing, expired or incomplete."""
@@ -156,6 +153,39 @@ class JobStore:
     def reports(self, task_id: str) -> int:
         """How many progress reports the worker made (for tests and diagnostics)."""
         return int(self.client.hget(job_key(task_id), "reports") or 0)
+
+
+class AsyncJobReader:
+    """:meth:`JobStore.resolve` on an asyncio client: the API's status reads without a thread hop
+    (the same script, so the same transitions)."""
+
+    def __init__(self, client: aioredis.Redis, ttl_s: int) -> None:
+        self.ttl_s = ttl_s
+        self._resolve = client.register_script(job_scripts.RESOLVE)
+
+    async def resolve(
+        self, task_id: str, deadlines: JobDeadlines, backend_state: str = "", backend_error: str = ""
+    ) -> JobRecord | None:
+        """The record as the API reports it (see :meth:`JobStore.resolve`)."""
+        flat = await self._resolve(
+            keys=[job_key(task_id)],
+            args=_script_args(self.ttl_s, deadlines, backend_state, backend_error),
+        )
+        return _parse_flat(flat)
+
+
+def _script_args(ttl_s: int, deadlines: JobDeadlines | None, *extra: object) -> list[object]:
+    """The ARGV every job script starts with (deadlines, TTL of a finished record), then ``extra``."""
+    d = deadlines or JobDeadlines(heartbeat_s=float("inf"), queue_s=float("inf"))
+    return [_lua_seconds(d.heartbeat_s), _lua_seconds(d.queue_s), ttl_s, *extra]
+
+
+def _parse_flat(flat: list[bytes | str] | None) -> JobRecord | None:
+    """A record from RESOLVE's flat HGETALL answer (None: no valid record)."""
+    if not flat:
+        return None
+    items = [_decode(v) for v in flat]
+    return JobRecord.parse(dict(zip(items[::2], items[1::2], strict=True)))
 
 
 def _lua_seconds(value: float) -> str:

@@ -15,7 +15,7 @@ import redis
 from celery.result import AsyncResult
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep, check_max
@@ -25,7 +25,7 @@ from lottery.games import Game
 from lottery.stats.models import InvalidFilterError, NoDrawsError, StatsFilter
 from lottery.strategies import Strategy, check_request
 from serving import queries
-from serving.jobs import JobDeadlines
+from serving.jobs import JobDeadlines, JobRecord
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 TASK_NAME = "lotostats.generate_grids"
@@ -114,22 +114,26 @@ async def generate_advanced(
 
     Rate limited per client across all API processes (429 with ``Retry-After``)."""
     await limit_client(state, request)
+    kwargs = {
+        "game": game.value,
+        "strategy": body.strategy.value,
+        "count": body.count,
+        "seed": body.seed,
+        "window": body.window.public(),
+        "exclude": sorted(set(body.exclude)),
+        "exclude_bonus": sorted(set(body.exclude_bonus)),
+    }
     return await queue_job(
         state,
         game,
         kind=body.strategy.value,
         total=body.count,
         task_name=TASK_NAME,
-        kwargs={
-            "game": game.value,
-            "strategy": body.strategy.value,
-            "count": body.count,
-            "seed": body.seed,
-            "window": body.window.public(),
-            "exclude": sorted(set(body.exclude)),
-            "exclude_bonus": sorted(set(body.exclude_bonus)),
-        },
+        kwargs=kwargs,
         check=partial(_check, game, body, state),
+        # Plain, bounded data (at most 2 x 64 excluded numbers): its repr is the text Celery's
+        # saferepr would write into the message, at a fraction of the cost (0.4 of 0.9 ms a send).
+        kwargsrepr=repr(kwargs),
     )
 
 
@@ -146,17 +150,19 @@ async def queue_job(
     task_name: str,
     kwargs: dict[str, Any],
     check: Callable[[], None] | None = None,
+    kwargsrepr: str | None = None,
 ) -> JSONResponse:
     """Run the request's blocking ``check`` (its 422s, before anything is written), then record and
     queue the task under a new id (:func:`enqueue_job`), in one hop to a worker thread of the
     submits' own limiter (``AppState.submit_limiter``); the 202 answer pointing at its
-    ``task-status`` (body :class:`Accepted`, ``Location`` header)."""
+    ``task-status`` (body :class:`Accepted`, ``Location`` header). ``kwargsrepr``: the message's
+    text of ``kwargs`` (Celery's saferepr of them when None)."""
     task_id = str(uuid.uuid4())
 
     def submit() -> None:
         if check is not None:
             check()
-        enqueue_job(state, task_id, game, kind, total, task_name, kwargs)
+        enqueue_job(state, task_id, game, kind, total, task_name, kwargs, kwargsrepr)
 
     await anyio.to_thread.run_sync(submit, limiter=state.submit_limiter)
     url = f"/api/{game.value}/task-status/{task_id}"
@@ -168,7 +174,14 @@ async def queue_job(
 
 
 def enqueue_job(
-    state: AppState, task_id: str, game: Game, kind: str, total: int, task_name: str, kwargs: dict[str, Any]
+    state: AppState,
+    task_id: str,
+    game: Game,
+    kind: str,
+    total: int,
+    task_name: str,
+    kwargs: dict[str, Any],
+    kwargsrepr: str | None = None,
 ) -> None:
     """Write the job record (``kind``: a strategy, or ``wheel``; ``total`` progress units), then
     queue the task; 503 and nothing left behind when the job store or the broker is unreachable."""
@@ -196,6 +209,8 @@ def enqueue_job(
             routing_key=settings.celery_queue,
             retry=False,
             kwargs=kwargs,
+            argsrepr="()" if kwargsrepr is not None else None,
+            kwargsrepr=kwargsrepr,
         )
     except (kombu.exceptions.OperationalError, redis.RedisError, OSError) as exc:
         with contextlib.suppress(redis.RedisError, OSError):
@@ -205,13 +220,18 @@ def enqueue_job(
         ) from exc
 
 
-def _backend_outcome(result: AsyncResult) -> tuple[str, str]:
-    """The final outcome the result backend holds ('' if none yet), with a readable reason."""
-    celery_state = result.state
+def _outcome(celery_state: str, info: Any) -> tuple[str, str]:
+    """The final outcome a result backend's state holds ('' if none yet), with a readable reason."""
     if celery_state == "FAILURE":
-        kind = type(result.info).__name__ if isinstance(result.info, BaseException) else "error"
+        kind = type(info).__name__ if isinstance(info, BaseException) else "error"
         return "FAILURE", f"the worker failed this generation ({kind}); submit the request again"
     return (celery_state, "") if celery_state == "SUCCESS" else ("", "")
+
+
+def _backend_outcome(result: AsyncResult) -> tuple[str, str]:
+    """The final outcome the result backend holds for ``result`` ('' if none yet)."""
+    celery_state = result.state
+    return _outcome(celery_state, result.info if celery_state == "FAILURE" else None)
 
 
 def _not_found(game: Game, task_id: str) -> NotFoundError:
@@ -219,17 +239,8 @@ def _not_found(game: Game, task_id: str) -> NotFoundError:
     return NotFoundError("task_id", f"no {game.value} generation {shown!r}: never issued here, or expired")
 
 
-def task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
-    """A job's state (generation or check; 404 unknown): the job record decides, the result backend
-    only settles it and holds the result.
-
-    States never go backwards: the record moves PENDING < STARTED < PROGRESS < SUCCESS | FAILURE,
-    terminal states are written once, and SUCCESS is written only after the result is stored.
-    """
-    deadlines = JobDeadlines.from_settings(state.settings)
-    result = AsyncResult(task_id, app=state.celery)
-    outcome, reason = _backend_outcome(result)
-    job = state.jobs.resolve(task_id, deadlines, outcome, reason)
+def _reported(game: Game, task_id: str, job: JobRecord | None, info: Any) -> TaskStatus:
+    """The answer for a resolved record (``info``: the backend's result, read only for a SUCCESS)."""
     if job is None or job.game != game.value:
         raise _not_found(game, task_id)
     progress = Progress(done=job.done, total=job.total)
@@ -238,11 +249,62 @@ def task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
             task_id=task_id, state="FAILURE", progress=progress, error=job.error or "the generation failed"
         )
     if job.state == "SUCCESS":
-        info = result.info if outcome == "SUCCESS" else AsyncResult(task_id, app=state.celery).info
         if not isinstance(info, dict):  # the result expired before the record: as if both had
             raise _not_found(game, task_id)
         return TaskStatus(task_id=task_id, state="SUCCESS", progress=progress, result=info)
     return TaskStatus(task_id=task_id, state=job.state, progress=progress)
+
+
+def _wants_result(game: Game, job: JobRecord | None) -> bool:
+    return job is not None and job.game == game.value and job.state == "SUCCESS"
+
+
+def task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
+    """A job's state (generation or check; 404 unknown): the job record decides, the result backend
+    only settles it and holds the result. Blocking (see :func:`read_task_state` for the event loop).
+
+    States never go backwards: the record moves PENDING < STARTED < PROGRESS < SUCCESS | FAILURE,
+    terminal states are written once, and SUCCESS is written only after the result is stored.
+    """
+    deadlines = JobDeadlines.from_settings(state.settings)
+    result = AsyncResult(task_id, app=state.celery)
+    outcome, reason = _backend_outcome(result)
+    job = state.jobs.resolve(task_id, deadlines, outcome, reason)
+    info = None
+    if _wants_result(game, job):
+        info = result.info if outcome == "SUCCESS" else AsyncResult(task_id, app=state.celery).info
+    return _reported(game, task_id, job, info)
+
+
+async def read_task_state(state: AppState, game: Game, task_id: str) -> TaskStatus | None:
+    """:func:`task_state` on the event loop (the same reads and script on asyncio clients, the same
+    answer), or None when this process has no asyncio client for its result backend (not Redis).
+    Raises what :func:`task_state` raises (404, Redis errors)."""
+    if state.results is None or state.job_reader is None:
+        return None
+    results, backend = state.results, state.celery.backend
+    key = backend.get_key_for_task(task_id)
+
+    async def meta() -> dict[str, Any]:  # Celery's own decoding of what AsyncResult would read
+        raw = await results.get(key)
+        return backend.decode_result(raw) if raw else {"status": "PENDING", "result": None}
+
+    found = await meta()
+    outcome, reason = _outcome(found["status"], found["result"])
+    deadlines = JobDeadlines.from_settings(state.settings)
+    job = await state.job_reader.resolve(task_id, deadlines, outcome, reason)
+    info = None
+    if _wants_result(game, job):
+        info = found["result"] if outcome == "SUCCESS" else (await meta())["result"]
+    return _reported(game, task_id, job, info)
+
+
+STATUS_JSON = TypeAdapter(TaskStatus)
+
+
+def status_body(status: TaskStatus) -> bytes:
+    """The bytes FastAPI sends for a :class:`TaskStatus` answer (its response model's JSON)."""
+    return STATUS_JSON.dump_json(status, by_alias=True)
 
 
 @router.get(
