@@ -14,7 +14,7 @@ from typing import Any
 import redis
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep, check_max
@@ -48,8 +48,8 @@ class TicketIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    numbers: list[int] = Field(max_length=MAX_BALLS, description="Main numbers (5)")
-    bonus: list[int] = Field(
+    numbers: list[StrictInt] = Field(max_length=MAX_BALLS, description="Main numbers (5)")
+    bonus: list[StrictInt] = Field(
         default_factory=list, max_length=MAX_BALLS, description="Stars (2) or the chance number (1)"
     )
 

@@ -15,7 +15,7 @@ import redis
 from celery.result import AsyncResult
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep, check_max
@@ -39,13 +39,15 @@ class GenerateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     strategy: Strategy = Field(default=Strategy.FREQUENCY_BASED, description="How balls are weighted")
-    count: int = Field(default=10, ge=1, le=MAX_GRIDS, description="Number of distinct grids")
-    seed: int | None = Field(default=None, ge=0, lt=2**63, description="Same seed + same data = same grids")
+    count: StrictInt = Field(default=10, ge=1, le=MAX_GRIDS, description="Number of distinct grids")
+    seed: StrictInt | None = Field(
+        default=None, ge=0, lt=2**63, description="Same seed + same data = same grids"
+    )
     window: StatsFilter = Field(default_factory=StatsFilter, description="Draws the weights come from")
-    exclude: list[int] = Field(
+    exclude: list[StrictInt] = Field(
         default_factory=list, max_length=MAX_EXCLUDED, description="Main numbers never to use (distinct)"
     )
-    exclude_bonus: list[int] = Field(
+    exclude_bonus: list[StrictInt] = Field(
         default_factory=list, max_length=MAX_EXCLUDED, description="Bonus balls never to use (distinct)"
     )
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import GameDep, StateDep
@@ -22,7 +22,7 @@ from lottery.wheels import MAX_NUMBERS, WheelSpec, build_wheel, check_wheel, est
 
 router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
 TASK_NAME = "lotostats.build_wheel"
-Ball = Annotated[int, Field(ge=1, le=99)]
+Ball = Annotated[StrictInt, Field(ge=1, le=99)]
 
 
 class Guarantee(BaseModel):
@@ -30,8 +30,8 @@ class Guarantee(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    match: int = Field(ge=1, le=99, description="t: numbers matched on at least one ticket")
-    if_drawn: int = Field(ge=1, le=99, description="m: drawn main numbers among yours (at most 5)")
+    match: StrictInt = Field(ge=1, le=99, description="t: numbers matched on at least one ticket")
+    if_drawn: StrictInt = Field(ge=1, le=99, description="m: drawn main numbers among yours (at most 5)")
 
 
 class WheelRequest(BaseModel):
@@ -49,7 +49,7 @@ class WheelRequest(BaseModel):
         "or more (every ticket crossed with every choice of them)",
     )
     guarantee: Guarantee
-    seed: int | None = Field(default=None, ge=0, lt=2**63, description="Same seed, same tickets")
+    seed: StrictInt | None = Field(default=None, ge=0, lt=2**63, description="Same seed, same tickets")
 
 
 def check(game: Game, body: WheelRequest, max_search_s: float) -> WheelSpec:

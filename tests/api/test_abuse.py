@@ -103,12 +103,16 @@ def test_integers_beyond_their_bounds_are_422_not_500(client: TestClient, url: s
         ({"seed": INT64_OVERFLOW}, "seed", "less than 9223372036854775808"),
         ({"window": {"year": 10**4000}}, "year", "four-digit year"),
         ({"window": {"from": 0}}, "from", "YYYY-MM-DD"),
+        ({"seed": True}, "seed", "valid integer"),  # JSON true is not the seed 1
+        ({"count": "5"}, "count", "valid integer"),
+        ({"exclude": [True]}, 0, "valid integer"),
     ],
 )
 def test_generation_bodies_out_of_bounds_are_422(
-    client: TestClient, body: dict[str, object], field: str, words: str
+    client: TestClient, body: dict[str, object], field: str | int, words: str
 ) -> None:
-    """Exclusions at most the pool and distinct, integers bounded, before anything is queued."""
+    """Exclusions at most the pool and distinct, integers bounded and integers (not booleans or
+    strings), before anything is queued."""
     response = client.post(GENERATE, json=body)
     assert response.status_code == 422, response.text
     detail = response.json()["detail"][0]
