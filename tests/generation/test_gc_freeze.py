@@ -18,8 +18,8 @@ def test_the_api_freezes_its_startup_objects_while_it_runs(gen_settings: Setting
     with TestClient(create_app(gen_settings)) as api:
         frozen = gc.get_freeze_count()
         assert frozen > 10_000  # modules, routes, models
-        gc.collect()  # a full collection leaves them be
-        assert gc.get_freeze_count() == frozen
+        gc.collect()  # a full collection leaves them be (a frozen object freed by its refcount leaves)
+        assert gc.get_freeze_count() > frozen * 0.99
         assert api.get("/ping").status_code == 200
     assert gc.get_freeze_count() == 0  # an app that stopped leaves nothing out of collections
 
