@@ -139,18 +139,7 @@ class CachedFastPath:
             return False
         hits, requests, latency = self._metrics(state.metrics, kind)
         hits.inc()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"x-cache", b"HIT"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_json(send, body, [(b"x-cache", b"HIT")])
         requests.inc()
         latency.observe(time.perf_counter() - started)
         return True
@@ -176,17 +165,14 @@ class CachedFastPath:
                 state.metrics.latency.labels(STATUS_ROUTE),
             )
             self._status_counters[id(state.metrics)] = counters
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-length", str(len(body)).encode()),
-                    (b"content-type", b"application/json"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_json(send, body)
         counters[0].inc()
         counters[1].observe(time.perf_counter() - started)
         return True
+
+
+async def _send_json(send: Send, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    """A 200 with a JSON body (and ``extra`` headers), in one start and one body message."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers + (extra or [])})
+    await send({"type": "http.response.body", "body": body})
