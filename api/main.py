@@ -25,6 +25,7 @@ from api.ratelimit import RateLimiter
 from api.routes import check, generation, odds, performance, stats, system, trends, wheels
 from api.state import AppState
 from config.settings import Settings, get_settings
+from serving import queries
 from serving.cache import StatsCache
 from serving.jobs import AsyncJobReader, JobStore
 from serving.snapshot import SnapshotReader
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.lotostats = state
         if reader.current() is None:
             log.warning("no serving snapshot in %s yet: run the pipeline", settings.serving_dir)
+        await asyncio.to_thread(queries.warm, reader)  # not on the first requests
         flusher = asyncio.create_task(_flush_counters(state))
         # What startup built (modules, routes, models: most of the heap's containers) is left out of
         # every later collection: a full collection scanned it all, an 85 ms pause of every request

@@ -14,6 +14,7 @@ from typing import Any
 import redis
 from celery import Task, shared_task
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 
 from config.settings import Settings, get_settings
 from lottery.checker import Ticket, answer, check
@@ -24,7 +25,7 @@ from lottery.strategies import Strategy, generate
 from lottery.wheel_answer import wheel_answer
 from lottery.wheels import WheelError, WheelRequestError, build_wheel, check_wheel, estimate_seconds
 from serving import queries
-from serving.jobs import JobDeadlines, JobStore, record_generation
+from serving.jobs import GenerationCount, JobDeadlines, JobStore
 from serving.snapshot import ServingView, SnapshotReader
 
 log = logging.getLogger(__name__)
@@ -55,13 +56,24 @@ def context() -> WorkerContext:
     return WorkerContext(get_settings())
 
 
+@worker_process_init.connect
+def warm_pool_process(**_: object) -> None:
+    """A new pool process builds its context and reads the published histories before its first
+    task (``queries.warm``); otherwise its first task, in a burst with others queued behind it on
+    that process, pays for both."""
+    queries.warm(context().reader)
+
+
 class GenerationTask(Task):
     """Writes SUCCESS to the job record only once Celery has stored the result."""
 
     def on_success(self, retval: Any, task_id: str, args: Any, kwargs: Any) -> None:
-        """Called after the result is in the backend: the API finds the grids when it reads SUCCESS."""
+        """Called after the result is in the backend: the API finds the grids when it reads SUCCESS.
+        A generation is counted in the day's metrics in the same step."""
         ctx = context()
-        ctx.jobs.finish(task_id, getattr(self.request, "job_claim", ""), "SUCCESS", ctx.deadlines)
+        claim = getattr(self.request, "job_claim", "")
+        counted = getattr(self.request, "generation_count", None)
+        ctx.jobs.finish(task_id, claim, "SUCCESS", ctx.deadlines, generation=counted)
 
 
 def claim_job(task: Task, what: str) -> tuple[WorkerContext, str, str]:
@@ -80,29 +92,44 @@ def claim_job(task: Task, what: str) -> tuple[WorkerContext, str, str]:
     return ctx, task_id, token
 
 
-# A job's claim is its first proof of life; intermediate progress within this long after it is not
-# written: no poll could see it, and a small generation would spend more on those Redis round trips
-# than on its grids (10 grids: 10 reports, most of the task's time in a burst).
+# A job's claim is its first proof of life; progress within this long after it is not written: no
+# poll could see it, and a small generation would spend more on those Redis round trips than on its
+# grids (10 grids: 10 reports, most of the task's time in a burst).
 PROGRESS_QUIET_S = 0.05
 
 
-def heartbeat(
-    ctx: WorkerContext, task_id: str, token: str, quiet_s: float = PROGRESS_QUIET_S
-) -> Callable[[int, int], None]:
+class Heartbeat:
     """The progress callback of a claimed job: reports ``done/total`` into its record, and raises
-    :class:`JobAbandonedError` when the record says stop. Reports before ``done == total`` within
-    ``quiet_s`` of the claim are skipped; the last call (done == total) is always written and
-    precedes the result."""
-    quiet_until = time.monotonic() + quiet_s
+    :class:`JobAbandonedError` when the record says stop.
 
-    def progress(done: int, total: int) -> None:
-        if done < total and time.monotonic() < quiet_until:
-            return
-        beat = ctx.jobs.heartbeat(task_id, token, done, total, ctx.deadlines)
+    Nothing is written within ``quiet_s`` of the claim (at most half the heartbeat timeout): in
+    that time the record cannot have gone silent past its deadline and nothing else ends a claimed
+    job, so a report could only say 'ok'. The end (``done == total``) is written by
+    :meth:`before_result`, once everything is computed; a job that takes longer than the quiet time
+    (a worker frozen in it included, as the clock runs on) is checked there before its result is
+    stored, so a job failed meanwhile stores nothing."""
+
+    def __init__(self, ctx: WorkerContext, task_id: str, token: str, quiet_s: float = PROGRESS_QUIET_S):
+        self.ctx, self.task_id, self.token = ctx, task_id, token
+        self.quiet_until = time.monotonic() + min(quiet_s, ctx.deadlines.heartbeat_s / 2)
+        self.total = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        """Progress: written past the quiet time, except the end (see :meth:`before_result`)."""
+        self.total = total
+        if done < total and time.monotonic() >= self.quiet_until:
+            self._write(done, total)
+
+    def before_result(self) -> None:
+        """Past the quiet time, the end of the last report is written and the record must still
+        say go on."""
+        if self.total and time.monotonic() >= self.quiet_until:
+            self._write(self.total, self.total)
+
+    def _write(self, done: int, total: int) -> None:
+        beat = self.ctx.jobs.heartbeat(self.task_id, self.token, done, total, self.ctx.deadlines)
         if beat != "ok":
             raise JobAbandonedError(beat)
-
-    return progress
 
 
 @contextlib.contextmanager
@@ -112,29 +139,35 @@ def final_state(
     token: str,
     what: str,
     expected: tuple[type[Exception], ...],
-    on_expected: Callable[[], None] | None = None,
-) -> Iterator[None]:
-    """Whatever stops a claimed job becomes its one final state: the record says stop -> the message
-    is dropped (``Ignore``); an ``expected`` error or the time limit -> FAILURE with its readable
-    reason; anything else -> FAILURE pointing at the worker's log, and the error re-raised."""
+    counted: Callable[[], GenerationCount] | None = None,
+) -> Iterator[Heartbeat]:
+    """The job's :class:`Heartbeat`, checked before the result (:meth:`Heartbeat.before_result`);
+    and whatever stops a claimed job becomes its one final state: the record says stop -> the
+    message is dropped (``Ignore``); an ``expected`` error or the time limit -> FAILURE with its
+    readable reason; anything else -> FAILURE pointing at the worker's log, and the error re-raised.
+    A FAILURE is counted in the day's metrics as ``counted()`` when given."""
+
+    def fail(message: str) -> None:
+        generation = counted() if counted is not None else None
+        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, message, generation=generation)
+
     try:
-        yield
+        progress = Heartbeat(ctx, task_id, token)
+        yield progress
+        progress.before_result()
     except JobAbandonedError as exc:
         log.warning("%s %s stopped: job record is %s", what, task_id, exc)
         raise Ignore() from None
     except expected as exc:
-        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, str(exc))
-        if on_expected is not None:
-            on_expected()
+        fail(str(exc))
         raise GenerationError(str(exc)) from None
     except SoftTimeLimitExceeded:
         message = f"{what} stopped at its time limit ({ctx.settings.task_time_limit_s} s)"
-        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, message)
+        fail(message)
         raise GenerationError(message) from None
     except Exception:
         log.exception("%s %s failed", what, task_id)
-        message = f"internal error during the {what} (see the worker's log)"
-        ctx.jobs.finish(task_id, token, "FAILURE", ctx.deadlines, message)
+        fail(f"internal error during the {what} (see the worker's log)")
         raise
 
 
@@ -164,12 +197,11 @@ def generate_grids(
     ctx, task_id, token = claim_job(self, "generation")
     started = time.perf_counter()
 
-    def record_failure() -> None:
-        record_generation(ctx.redis, strategy, 0, time.perf_counter() - started, ok=False)
+    def failed() -> GenerationCount:
+        return GenerationCount(strategy, 0, time.perf_counter() - started)
 
-    with final_state(
-        ctx, task_id, token, "generation", (GenerationError, StatsError, ValueError), record_failure
-    ):
+    expected = (GenerationError, StatsError, ValueError)
+    with final_state(ctx, task_id, token, "generation", expected, failed) as progress:
         view = current_view(ctx)
         filters = StatsFilter.model_validate(window or {})
         draws, inputs = queries.window_inputs(view, Game(game), filters)
@@ -180,10 +212,11 @@ def generate_grids(
             seed=seed,
             exclude=exclude or (),
             exclude_bonus=exclude_bonus or (),
-            progress=heartbeat(ctx, task_id, token),
+            progress=progress,
         )
     duration = time.perf_counter() - started
-    record_generation(ctx.redis, strategy, len(result.grids), duration)
+    # counted by on_success, with the SUCCESS it writes
+    self.request.generation_count = GenerationCount(strategy, len(result.grids), duration)
     return {
         "game": game,
         "strategy": strategy,
@@ -217,7 +250,7 @@ def check_tickets(
     (tickets done / tickets), failure written once."""
     ctx, task_id, token = claim_job(self, "check")
     started = time.perf_counter()
-    with final_state(ctx, task_id, token, "check", (GenerationError, StatsError, ValueError)):
+    with final_state(ctx, task_id, token, "check", (GenerationError, StatsError, ValueError)) as progress:
         view = current_view(ctx)
         filters = StatsFilter.model_validate(window)
         history = queries.check_history(view, Game(game))
@@ -229,7 +262,7 @@ def check_tickets(
             [Ticket(tuple(n), tuple(b)) for n, b in tickets],
             full_history=history,
             max_rows=max_rows,
-            progress=heartbeat(ctx, task_id, token),
+            progress=progress,
         )
     return answer(outcome, filters.public(), view.manifest.version(Game(game)), started)
 
@@ -248,9 +281,9 @@ def build_wheel_task(
     is the one ``POST /api/{game}/wheel`` gives inline."""
     ctx, task_id, token = claim_job(self, "wheel search")
     started = time.perf_counter()
-    with final_state(ctx, task_id, token, "wheel search", (WheelRequestError, WheelError)):
+    with final_state(ctx, task_id, token, "wheel search", (WheelRequestError, WheelError)) as progress:
         spec = check_wheel(Game(game), numbers, match, if_drawn, bonus)
-        wheel = build_wheel(spec, seed, progress=heartbeat(ctx, task_id, token))
+        wheel = build_wheel(spec, seed, progress=progress)
     return wheel_answer(
         wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
     )

@@ -124,14 +124,40 @@ return 'ok'
 """
 )
 
-# The claiming worker's end. KEYS: job. ARGV: -, -, -, claim token, state, error.
+# A generation that ended in ``state`` ('SUCCESS' or 'FAILURE'), counted in the day's metrics (the
+# counting serving.jobs.generation_stats reads). Its ARGV from ``first``: strategy, grids, duration
+# (ms), durations kept, TTL of the metrics (s).
+_COUNT_GENERATION = """
+local function count_generation(hash, durations, state, first)
+  local strategy, ttl = ARGV[first], tonumber(ARGV[first + 4])
+  if state == 'SUCCESS' then
+    redis.call('HINCRBY', hash, strategy .. ':count', 1)
+    redis.call('HINCRBY', hash, strategy .. ':grids', tonumber(ARGV[first + 1]))
+    redis.call('RPUSH', durations, ARGV[first + 2])
+    redis.call('LTRIM', durations, -tonumber(ARGV[first + 3]), -1)
+    redis.call('EXPIRE', durations, ttl)
+  else
+    redis.call('HINCRBY', hash, strategy .. ':failed', 1)
+  end
+  redis.call('EXPIRE', hash, ttl)
+end
+"""
+
+# KEYS: metrics hash, durations list. ARGV: state, then count_generation's from 2.
+COUNT_GENERATION = _COUNT_GENERATION + "count_generation(KEYS[1], KEYS[2], ARGV[1], 2)\nreturn 1\n"
+
+# The claiming worker's end. KEYS: job [, metrics hash, durations list]. ARGV: -, -, -, claim token,
+# state, error [, then count_generation's from 7: a generation is counted by the call that ends it,
+# in the same step, so a job is counted once and only with the outcome its record tells].
 # Returns the record's state afterwards ('missing' if none): a terminal state is never replaced.
 FINISH = (
     _HELPERS
+    + _COUNT_GENERATION
     + """
 if not valid() then return 'missing' end
 if not settle() and redis.call('HGET', key, 'claim') == ARGV[4] then
   finish(ARGV[5], ARGV[6])
+  if KEYS[2] then count_generation(KEYS[2], KEYS[3], ARGV[5], 7) end
 end
 return redis.call('HGET', key, 'state')
 """

@@ -99,6 +99,7 @@ class JobStore:
         self._heartbeat = client.register_script(job_scripts.HEARTBEAT)
         self._finish = client.register_script(job_scripts.FINISH)
         self._resolve = client.register_script(job_scripts.RESOLVE)
+        self._count = client.register_script(job_scripts.COUNT_GENERATION)
 
     def _args(self, deadlines: JobDeadlines | None, *extra: object) -> list[object]:
         return _script_args(self.ttl_s, deadlines, *extra)
@@ -125,12 +126,27 @@ class JobStore:
         )
 
     def finish(
-        self, task_id: str, token: str, state: str, deadlines: JobDeadlines, error: str | None = None
+        self,
+        task_id: str,
+        token: str,
+        state: str,
+        deadlines: JobDeadlines,
+        error: str | None = None,
+        generation: GenerationCount | None = None,
     ) -> str:
-        """The claiming worker's outcome, written once; returns the record's state afterwards."""
-        return _decode(
-            self._finish(keys=[job_key(task_id)], args=self._args(deadlines, token, state, error or ""))
-        )
+        """The claiming worker's outcome, written once; returns the record's state afterwards.
+
+        ``generation`` is counted in the day's metrics by the same script when this call writes
+        the outcome (one round trip; never counted twice, never with an outcome not told)."""
+        keys, args = [job_key(task_id)], self._args(deadlines, token, state, error or "")
+        if generation is not None:
+            keys += generation.metric_keys()
+            args += generation.script_args()
+        return _decode(self._finish(keys=keys, args=args))
+
+    def count(self, generation: GenerationCount, state: str) -> None:
+        """Count a generation that ended in ``state`` without a job record (seeding, tests)."""
+        self._count(keys=generation.metric_keys(), args=[state, *generation.script_args()])
 
     def resolve(
         self,
@@ -207,21 +223,23 @@ def durations_key(day: date, strategy: str) -> str:
     return f"{METRICS_PREFIX}:generation:{day.isoformat()}:{strategy}:ms"
 
 
-def record_generation(
-    client: redis.Redis, strategy: str, grids: int, duration_s: float, ok: bool = True
-) -> None:
-    """Count one generation with its duration and grid count."""
-    day = today()
-    key, dkey = generation_key(day), durations_key(day, strategy)
-    with client.pipeline(transaction=False) as pipe:
-        pipe.hincrby(key, f"{strategy}:count" if ok else f"{strategy}:failed", 1)
-        if ok:
-            pipe.hincrby(key, f"{strategy}:grids", grids)
-            pipe.rpush(dkey, round(duration_s * 1000, 3))
-            pipe.ltrim(dkey, -DURATIONS_KEPT, -1)
-            pipe.expire(dkey, GENERATION_TTL_S)
-        pipe.expire(key, GENERATION_TTL_S)
-        pipe.execute()
+@dataclass(frozen=True)
+class GenerationCount:
+    """One generation for the day's metrics: its strategy, grids made and duration."""
+
+    strategy: str
+    grids: int
+    duration_s: float
+
+    def metric_keys(self) -> list[str]:
+        """Today's counts hash and the strategy's durations list (days in Europe/Paris)."""
+        day = today()
+        return [generation_key(day), durations_key(day, self.strategy)]
+
+    def script_args(self) -> list[object]:
+        """What job_scripts.count_generation reads: strategy, grids, ms, durations kept, TTL."""
+        ms = round(self.duration_s * 1000, 3)
+        return [self.strategy, self.grids, repr(ms), DURATIONS_KEPT, GENERATION_TTL_S]
 
 
 def _percentile(values: list[float], q: float) -> float | None:

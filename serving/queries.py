@@ -6,7 +6,9 @@ SQL and no cursor: a route calls one of these in a worker thread and gets data b
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from lottery.stats.models import NoDrawsError, StatsFilter
 from lottery.stats.trends import ROLLING_DRAWS, Ball, TrendWindow
 from lottery.strategies import StrategyInputs, inputs_from_draws
 from serving.cache import CacheKind
-from serving.snapshot import ServingView
+from serving.snapshot import ServingView, SnapshotReader
 from warehouse.draw_queries import DrawPage, draw_page
 from warehouse.statistics import compute_full, compute_quick, load_window, window_sql
 from warehouse.trends import read_trends
@@ -103,6 +105,7 @@ class LRU(Generic[K, V]):
                 self._items.popitem(last=False)
 
 
+log = logging.getLogger(__name__)
 WHOLE = StatsFilter()
 WINDOW_CACHE_SIZE = 128  # windows kept per process (a whole history is about 14 KB of balls)
 _windows: LRU[tuple[str, str, str], DrawSet] = LRU(WINDOW_CACHE_SIZE)
@@ -144,6 +147,20 @@ def _slice(view: ServingView, game: Game, window: StatsFilter) -> DrawSet | None
     if part.start == part.stop:
         return None
     return DrawSet(game=game, dates=whole.dates[part], numbers=whole.numbers[part], bonus=whole.bonus[part])
+
+
+def warm(reader: SnapshotReader) -> None:
+    """Read each game's whole history and its strategy inputs from the published snapshot into this
+    process's caches (the default window of a generation, and the history every other window is cut
+    from): a new API or worker process does it at startup rather than on its first requests (60 ms).
+    Nothing published, no draws, or any failure: logged, and the first request does it."""
+    try:
+        view = reader.current()
+        for game in Game if view is not None else ():
+            with contextlib.suppress(NoDrawsError):
+                window_inputs(view, game, WHOLE)
+    except Exception:  # a warm-up never stops a process starting
+        log.warning("warm-up of the window caches failed; first requests read the snapshot", exc_info=True)
 
 
 def window_inputs(view: ServingView, game: Game, window: StatsFilter) -> tuple[DrawSet, StrategyInputs]:

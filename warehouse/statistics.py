@@ -77,9 +77,25 @@ def _narrow_window_sql(game: Game, filters: StatsFilter) -> tuple[str, list[obje
     return sql, params
 
 
+def _numpy(array: pa.Array, dtype: type[np.generic]) -> np.ndarray:
+    """A primitive Arrow array without nulls as a read-only NumPy view of its data buffer.
+
+    pyarrow's own ``to_numpy`` imports pandas on its first call (and a cast, pyarrow.compute):
+    0.2 s on the first window every new API or worker process reads."""
+    width = np.dtype(dtype).itemsize
+    if array.null_count or array.type.bit_width != 8 * width:
+        raise TypeError(f"a {array.type} column with {array.null_count} nulls read as {np.dtype(dtype)}")
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * width)
+
+
 def _balls(table: pa.Table, column: str, width: int) -> np.ndarray:
-    """A fixed-size-list column as an (n, width) uint8 array: Arrow's flat child values, no copy."""
-    return table.column(column).combine_chunks().flatten().to_numpy().reshape(-1, width)
+    """A fixed-size-list column as an (n, width) uint8 array: Arrow's child values, no copy (its
+    ``flatten`` would load pyarrow.compute)."""
+    lists = table.column(column).combine_chunks()
+    if lists.null_count:
+        raise TypeError(f"{lists.null_count} null {column} lists")
+    start = lists.offset * width
+    return _numpy(lists.values, np.uint8)[start : start + len(lists) * width].reshape(-1, width)
 
 
 def load_window(
@@ -106,7 +122,7 @@ def load_window(
             else ("from" if filters.date_from or filters.date_to else "game")
         )
         raise NoDrawsError(field, f"no {game.value} draws match {filters.public() or 'the filters'}; {held}")
-    days = table.column("draw_date").combine_chunks().cast(pa.int32()).to_numpy()
+    days = _numpy(table.column("draw_date").combine_chunks(), np.int32)  # date32: days since 1970
     numbers = _balls(table, "numbers", era.numbers_count)
     bonus = _balls(table, "bonus", era.bonus_count)
     if not narrow:

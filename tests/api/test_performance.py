@@ -18,7 +18,7 @@ from lottery.games import Game
 from reporting.data import build_report_data
 from reporting.files import write_report
 from serving import cache
-from serving.jobs import record_generation
+from serving.jobs import GenerationCount, JobStore
 
 
 @pytest.fixture
@@ -36,9 +36,10 @@ def test_metrics_report_exactly_what_the_counters_hold(client: TestClient, setti
     r.hset(cache.counters_key(today), mapping={"HIT": 30, "MISS": 10, "BYPASS": 2})
     r.hset(cache.counters_key(yesterday), mapping={"HIT": 9, "MISS": 1})
     r.hset(cache.counters_key(today - timedelta(days=9)), mapping={"HIT": 1000})  # outside days=7
+    jobs = JobStore(r, settings.cache_ttl_generation_s)
     for ms in (10, 20, 30, 40, 1000):
-        record_generation(r, "gap_based", 10, ms / 1000)
-    record_generation(r, "random", 0, 0.5, ok=False)
+        jobs.count(GenerationCount("gap_based", 10, ms / 1000), "SUCCESS")
+    jobs.count(GenerationCount("random", 0, 0.5), "FAILURE")
 
     body = client.get("/api/euromillions/performance-metrics", params={"days": 7}).json()
 

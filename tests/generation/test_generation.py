@@ -79,8 +79,8 @@ def test_generation_runs_on_the_worker_with_live_progress(
     done_seen = [s["progress"]["done"] for s in seen]
     assert done_seen == sorted(done_seen)  # never goes backwards
     jobs = JobStore(redis.Redis.from_url(gen_settings.redis_url), 300)
-    # STARTED, the last report, and in between every 10 % once PROGRESS_QUIET_S has passed
-    assert jobs.reports(body["task_id"]) >= 2
+    # the claim (STARTED), then every 10 % once PROGRESS_QUIET_S has passed (if it did)
+    assert jobs.reports(body["task_id"]) >= 1
     stats = generation_stats(redis.Redis.from_url(gen_settings.redis_url), 1, [strategy])[strategy]
     assert (stats["generations"], stats["grids"]) == (1, 10_000)
     assert stats["p50_ms"] is not None

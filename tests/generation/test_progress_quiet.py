@@ -1,5 +1,6 @@
-"""The worker's progress callback: no intermediate report in the first moments after the claim (no
-poll could see it), every report after them, and the last one (done == total) always."""
+"""The worker's progress callback (api.tasks.Heartbeat): no report in the first moments after the
+claim (no poll could see them, and the record cannot go overdue in them), every report after them,
+and past them a last check of the record before the result is stored."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import uuid
 
 import pytest
 
-from api.tasks import JobAbandonedError, WorkerContext, heartbeat
+from api.tasks import Heartbeat, JobAbandonedError, WorkerContext
 from config.settings import Settings
 from serving.jobs import JobDeadlines
 
@@ -21,39 +22,84 @@ def claimed(ctx: WorkerContext) -> tuple[str, str]:
     return task_id, token
 
 
-def test_reports_within_the_quiet_time_are_skipped_but_not_the_last(gen_settings: Settings) -> None:
+def test_a_job_within_the_quiet_time_writes_no_report_at_all(gen_settings: Settings) -> None:
     ctx = WorkerContext(gen_settings)
     task_id, token = claimed(ctx)
     after_claim = ctx.jobs.reports(task_id)
-    progress = heartbeat(ctx, task_id, token, quiet_s=60)
-    for done in range(1, 10):
+    progress = Heartbeat(ctx, task_id, token, quiet_s=60)
+    for done in range(1, 11):
         progress(done, 10)
-    assert ctx.jobs.reports(task_id) == after_claim
-    progress(10, 10)
+    progress.before_result()
     record = ctx.jobs.get(task_id)
     assert record is not None
-    assert (ctx.jobs.reports(task_id), record.state, record.done) == (after_claim + 1, "PROGRESS", 10)
+    assert (ctx.jobs.reports(task_id), record.state, record.done) == (after_claim, "STARTED", 0)
+    assert ctx.jobs.finish(task_id, token, "SUCCESS", ctx.deadlines) == "SUCCESS"
+    assert ctx.jobs.get(task_id).done == 10  # type: ignore[union-attr]
 
 
-def test_reports_after_the_quiet_time_are_all_written(gen_settings: Settings) -> None:
+def test_the_quiet_time_is_at_most_half_the_heartbeat_timeout(gen_settings: Settings) -> None:
+    """With a heartbeat timeout shorter than twice the quiet time, a report still comes before it."""
+    ctx = WorkerContext(gen_settings.model_copy(update={"job_heartbeat_timeout_s": 1.0}))
+    task_id, token = claimed(ctx)
+    after_claim = ctx.jobs.reports(task_id)
+    progress = Heartbeat(ctx, task_id, token, quiet_s=60)
+    time.sleep(0.55)
+    progress(1, 10)
+    assert ctx.jobs.reports(task_id) == after_claim + 1
+
+
+def test_after_the_quiet_time_every_report_and_the_end_are_written(gen_settings: Settings) -> None:
     ctx = WorkerContext(gen_settings)
     task_id, token = claimed(ctx)
     after_claim = ctx.jobs.reports(task_id)
-    progress = heartbeat(ctx, task_id, token, quiet_s=0.05)
+    progress = Heartbeat(ctx, task_id, token, quiet_s=0.05)
     time.sleep(0.06)
     for done in range(1, 11):
         progress(done, 10)
     record = ctx.jobs.get(task_id)
     assert record is not None
-    assert (ctx.jobs.reports(task_id), record.done) == (after_claim + 10, 10)
+    assert (ctx.jobs.reports(task_id), record.done) == (after_claim + 9, 9)  # the end waits
+    progress.before_result()
+    record = ctx.jobs.get(task_id)
+    assert record is not None
+    assert (ctx.jobs.reports(task_id), record.state, record.done) == (after_claim + 10, "PROGRESS", 10)
 
 
-def test_a_job_finished_meanwhile_still_stops_the_run_at_its_last_report(gen_settings: Settings) -> None:
-    """The quiet time never hides the record saying stop: the last report checks it."""
+def test_a_job_finished_meanwhile_stops_the_run_at_its_next_report(gen_settings: Settings) -> None:
+    """After the quiet time, a report checks the record: a finished job stops the run."""
     ctx = WorkerContext(gen_settings)
     task_id, token = claimed(ctx)
+    progress = Heartbeat(ctx, task_id, token, quiet_s=0.01)
     ctx.jobs.finish(task_id, token, "FAILURE", JobDeadlines.from_settings(gen_settings), "stopped")
-    progress = heartbeat(ctx, task_id, token, quiet_s=60)
-    progress(5, 10)  # skipped
+    time.sleep(0.02)
     with pytest.raises(JobAbandonedError):
-        progress(10, 10)
+        progress(5, 10)
+
+
+def test_a_job_failed_meanwhile_is_caught_before_its_result(gen_settings: Settings) -> None:
+    """All reports made within the quiet time, then the worker stalls past it (a frozen VM) while
+    the job is failed: the check before the result stops the run."""
+    ctx = WorkerContext(gen_settings)
+    task_id, token = claimed(ctx)
+    progress = Heartbeat(ctx, task_id, token, quiet_s=0.05)
+    for done in range(1, 11):
+        progress(done, 10)
+    ctx.jobs.finish(task_id, token, "FAILURE", JobDeadlines.from_settings(gen_settings), "worker lost")
+    time.sleep(0.06)
+    with pytest.raises(JobAbandonedError):
+        progress.before_result()
+
+
+def test_a_job_finished_within_the_quiet_time_keeps_its_outcome(gen_settings: Settings) -> None:
+    """A run that made no report keeps going, but its end never replaces the outcome told."""
+    ctx = WorkerContext(gen_settings)
+    task_id, token = claimed(ctx)
+    deadlines = JobDeadlines.from_settings(gen_settings)
+    ctx.jobs.finish(task_id, token, "FAILURE", deadlines, "stopped")
+    progress = Heartbeat(ctx, task_id, token, quiet_s=60)
+    progress(10, 10)
+    progress.before_result()  # within the quiet time: nothing checked, nothing raised
+    assert ctx.jobs.finish(task_id, token, "SUCCESS", deadlines) == "FAILURE"
+    record = ctx.jobs.get(task_id)
+    assert record is not None
+    assert (record.state, record.error) == ("FAILURE", "stopped")
