@@ -1,4 +1,5 @@
-"""What one submit costs Redis: no result subscription, whichever way the result backend is configured."""
+"""What one submit costs Redis: no result subscription, whichever way the result backend is configured;
+one broker client per channel."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 import pytest
 import redis
 
-from api.celery_app import PolledRedisBackend, create_celery
+from api.celery_app import PolledRedisBackend, ReusedClientTransport, create_celery
 from config.settings import Settings
 
 
@@ -74,3 +75,30 @@ def test_a_generation_message_says_what_celery_would_have_said_of_its_arguments(
     assert kwargs["exclude"] == list(range(11, 51))
     assert headers["kwargsrepr"] == saferepr(kwargs, 1024, maxlevels=conf.task_repr_maxlevels)
     assert headers["argsrepr"] == saferepr((), 1024, maxlevels=conf.task_repr_maxlevels)
+
+
+def test_the_broker_channel_sends_every_command_through_one_client(gen_settings: Settings) -> None:
+    """kombu would build a redis.Redis per publish and per ack; ours builds one per channel, and the
+    messages still arrive whole (the worker side runs in every generation test)."""
+    app = create_celery(gen_settings)
+    try:
+        with app.connection_for_write() as connection:
+            assert type(connection.transport) is ReusedClientTransport
+            channel = connection.default_channel
+            assert channel._create_client() is channel._create_client()
+            assert channel._create_client(asynchronous=True) is not channel._create_client()
+        ids = [str(uuid.uuid4()) for _ in range(3)]
+        for task_id in ids:
+            app.send_task(
+                "lotostats.generate_grids", task_id=task_id, queue=gen_settings.celery_queue, kwargs={}
+            )
+        broker = redis.Redis.from_url(gen_settings.celery_broker_url)
+        sent = [json.loads(m)["headers"]["id"] for m in broker.lrange(gen_settings.celery_queue, 0, -1)]
+        assert sorted(sent) == sorted(ids)
+    finally:
+        app.close()
+
+
+def test_a_tls_broker_keeps_kombus_own_transport(gen_settings: Settings) -> None:
+    app = create_celery(gen_settings.model_copy(update={"celery_broker_url": "rediss://127.0.0.1:6380/1"}))
+    assert app.conf.broker_transport is None
