@@ -235,3 +235,21 @@ def test_a_worker_killed_mid_task_does_not_leave_the_job_in_progress(
         assert final["state"] == "FAILURE"
         assert "worker lost" in final["error"]
         assert api.get(r.json()["status_url"]).json()["state"] == "FAILURE"  # and it stays so
+
+
+def test_the_worker_log_holds_only_the_start_of_a_result(api: TestClient, worker: Worker) -> None:
+    """Celery logs the start of each result (saferepr walks it token by token): 128 characters."""
+    body = api.post("/api/euromillions/generate-advanced", json={"count": 100, "seed": 3}).json()
+    final, _ = wait_for(api, body["status_url"])
+    assert final["state"] == "SUCCESS", final
+    deadline = time.monotonic() + 5
+    while (line := _succeeded_line(worker.log_text(), body["task_id"])) is None:
+        assert time.monotonic() < deadline, "no 'succeeded' line for the task"
+        time.sleep(0.05)
+    shown = line.split("s: ", 1)[1]  # "... succeeded in 0.0115s: {'game': ..."
+    assert shown.startswith("{'game': 'euromillions'")
+    assert len(shown) <= 128 + len("...}") + 10, shown
+
+
+def _succeeded_line(log: str, task_id: str) -> str | None:
+    return next((line for line in log.splitlines() if task_id in line and "succeeded in" in line), None)
