@@ -77,3 +77,22 @@ def test_the_version_computed_with_the_statistics_is_the_games_data_version(
         with pytest.raises(NoDrawsError):
             compute(con, Game.EUROMILLIONS, StatsFilter(year=2031))
     assert con.execute("SELECT count(*) FROM draws").fetchall() == [(10,)]
+
+
+def test_arrow_columns_reach_numpy_as_exact_views_or_not_at_all() -> None:
+    """The window's columns are read from Arrow's buffers (no pandas): sliced arrays keep their
+    offset; a column with nulls or of another width is refused rather than misread."""
+    import pyarrow as pa
+
+    from warehouse.statistics import _balls, _numpy
+
+    days = pa.array([date(2020, 1, d) for d in range(1, 8)], type=pa.date32()).slice(2, 3)
+    assert _numpy(days, np.int32).tolist() == [18264, 18265, 18266]  # 2020-01-03..05, days since 1970
+    lists = pa.array([[i, i + 1] for i in range(6)], type=pa.list_(pa.uint8(), 2)).slice(1, 3)
+    assert _balls(pa.table({"numbers": lists}), "numbers", 2).tolist() == [[1, 2], [2, 3], [3, 4]]
+    with pytest.raises(TypeError):
+        _numpy(pa.array([1, None], type=pa.int32()), np.int32)
+    with pytest.raises(TypeError):
+        _numpy(pa.array([1, 2], type=pa.int64()), np.int32)
+    with pytest.raises(TypeError):
+        _balls(pa.table({"numbers": pa.array([[1, 2], None], type=pa.list_(pa.uint8(), 2))}), "numbers", 2)
