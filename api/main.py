@@ -122,7 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.lotostats = state
         if reader.current() is None:
-            log.warning("no serving snapshot in %s yet: run the pipeline", settings.serving_dir)
+            missing = f"no serving snapshot in {settings.serving_dir} yet: run the pipeline"
+            log.warning(reader.problem or missing)
         await asyncio.to_thread(queries.warm, reader)  # not on the first requests
         flusher = asyncio.create_task(_flush_counters(state))
         # What startup built (modules, routes, models: most of the heap's containers) is left out of

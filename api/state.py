@@ -23,7 +23,8 @@ class ServiceUnavailableError(RuntimeError):
 
 
 class SnapshotMissingError(ServiceUnavailableError):
-    """No serving snapshot is published yet (fresh install before the first pipeline run)."""
+    """No serving snapshot to answer from: none published yet (a fresh install before the first
+    pipeline run), or the one published cannot be read."""
 
 
 @dataclass
@@ -54,6 +55,11 @@ class AppState:
     def view(self) -> ServingView:
         """The serving snapshot in force, or :class:`SnapshotMissingError`."""
         view = self.reader.current()
+        if view is None and self.reader.problem:
+            raise SnapshotMissingError(
+                f"{self.reader.problem}: publish it again "
+                "(dagster asset materialize -m pipelines.definitions --select serving_snapshot)"
+            )
         if view is None:
             raise SnapshotMissingError(
                 f"no serving snapshot in {self.settings.serving_dir}: run the pipeline first "

@@ -180,7 +180,7 @@ def current_view(ctx: WorkerContext) -> ServingView:
     """The published snapshot, or a readable failure when nothing is published yet."""
     view = ctx.reader.current()
     if view is None:
-        raise GenerationError("no serving snapshot is published yet: run the pipeline")
+        raise GenerationError(ctx.reader.problem or "no serving snapshot is published yet: run the pipeline")
     return view
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import threading
 import uuid
@@ -40,6 +41,8 @@ from config.settings import Settings
 from lottery.games import Game
 from serving.cache import CacheKind, cache_key, ttl_for
 from warehouse.statistics import data_version
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 KEEP_OLD_SNAPSHOTS = 2
@@ -298,9 +301,13 @@ class SnapshotReader:
         self._stamp: tuple[int, int] | None = None
         self._view: ServingView | None = None
         self._retired: list[ServingView] = []
+        self.problem: str | None = None  # why the latest publication could not be read, if it could not
 
     def current(self) -> ServingView | None:
-        """The snapshot in force now (reloaded when the manifest changed), or None if none is published."""
+        """The snapshot in force now (reloaded when the manifest changed), or None if none is published
+        or readable (``problem`` then says why). A publication that cannot be read (a corrupt file,
+        a broken manifest) leaves the last good snapshot in force, and is tried again only when the
+        manifest changes."""
         try:
             st = os.stat(self._manifest_path)
         except FileNotFoundError:
@@ -313,10 +320,18 @@ class SnapshotReader:
         return self._view
 
     def _switch(self, stamp: tuple[int, int]) -> None:
-        manifest = read_manifest(self.serving_dir)
-        if manifest is None:
+        try:
+            manifest = read_manifest(self.serving_dir)
+            if manifest is None:
+                return
+            con = duckdb.connect(str(self.serving_dir / manifest.snapshot), read_only=True)
+        except (duckdb.Error, OSError, ValueError, KeyError, TypeError) as exc:
+            self.problem = f"the published serving snapshot cannot be read ({type(exc).__name__}: {exc})"
+            self._stamp = stamp
+            served = "still serving the one before" if self._view else "nothing to serve"
+            log.error("%s; %s", self.problem, served)
             return
-        con = duckdb.connect(str(self.serving_dir / manifest.snapshot), read_only=True)
+        self.problem = None
         if self._view is not None:
             self._retired.append(self._view)
         while len(self._retired) > KEEP_OLD_SNAPSHOTS:

@@ -24,8 +24,9 @@ async def ping() -> Response:
 
 @router.get("/health", summary="Redis, serving snapshot and Celery broker")
 async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
-    """200 while the API can answer (``status`` says ``degraded`` if Redis or the broker is down:
-    the API still serves from the snapshot); 503 when no serving snapshot is published yet."""
+    """200 while the API can answer (``status`` says ``degraded`` if Redis or the broker is down,
+    or a newer publication could not be read: the API still serves from the snapshot before); 503
+    when no serving snapshot is published yet, or the one published cannot be read."""
     checks: dict[str, dict[str, object]] = {}
     redis_ok, detail = await state.cache.ping()
     checks["redis"] = {"ok": redis_ok, "detail": detail}
@@ -34,11 +35,11 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
         checks["celery_broker"] = {"ok": True, "detail": "ok"}
     except (redis.RedisError, OSError) as exc:
         checks["celery_broker"] = {"ok": False, "detail": exc.__class__.__name__}
-    view = state.reader.current()
+    view, problem = state.reader.current(), state.reader.problem
     if view is None:
         checks["snapshot"] = {
             "ok": False,
-            "detail": f"none published in {state.settings.serving_dir}: run the pipeline",
+            "detail": problem or f"none published in {state.settings.serving_dir}: run the pipeline",
         }
     else:
         checks["snapshot"] = {
@@ -47,7 +48,9 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
             "published_at": view.manifest.published_at,
             "data_versions": {g: m.data_version for g, m in view.manifest.games.items()},
         }
-    all_ok = all(c["ok"] for c in checks.values())
+        if problem:  # a newer publication could not be read: the one before is still served
+            checks["snapshot"]["problem"] = problem
+    all_ok = not problem and all(c["ok"] for c in checks.values())
     status = "ok" if all_ok else ("degraded" if checks["snapshot"]["ok"] else "unavailable")
     body = {"status": status, "checks": checks, "uptime_s": round(time.time() - state.started_at, 1)}
     return JSONResponse(body, status_code=200 if checks["snapshot"]["ok"] else 503)
