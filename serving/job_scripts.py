@@ -143,9 +143,6 @@ local function count_generation(hash, durations, state, first)
 end
 """
 
-# KEYS: metrics hash, durations list. ARGV: state, then count_generation's from 2.
-COUNT_GENERATION = _COUNT_GENERATION + "count_generation(KEYS[1], KEYS[2], ARGV[1], 2)\nreturn 1\n"
-
 # The claiming worker's end. KEYS: job [, metrics hash, durations list]. ARGV: -, -, -, claim token,
 # state, error [, then count_generation's from 7: a generation is counted by the call that ends it,
 # in the same step, so a job is counted once and only with the outcome its record tells].

@@ -99,7 +99,6 @@ class JobStore:
         self._heartbeat = client.register_script(job_scripts.HEARTBEAT)
         self._finish = client.register_script(job_scripts.FINISH)
         self._resolve = client.register_script(job_scripts.RESOLVE)
-        self._count = client.register_script(job_scripts.COUNT_GENERATION)
 
     def _args(self, deadlines: JobDeadlines | None, *extra: object) -> list[object]:
         return _script_args(self.ttl_s, deadlines, *extra)
@@ -143,10 +142,6 @@ class JobStore:
             keys += generation.metric_keys()
             args += generation.script_args()
         return _decode(self._finish(keys=keys, args=args))
-
-    def count(self, generation: GenerationCount, state: str) -> None:
-        """Count a generation that ended in ``state`` without a job record (seeding, tests)."""
-        self._count(keys=generation.metric_keys(), args=[state, *generation.script_args()])
 
     def resolve(
         self,

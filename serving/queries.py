@@ -156,7 +156,9 @@ def warm(reader: SnapshotReader) -> None:
     Nothing published, no draws, or any failure: logged, and the first request does it."""
     try:
         view = reader.current()
-        for game in Game if view is not None else ():
+        if view is None:
+            return
+        for game in Game:
             with contextlib.suppress(NoDrawsError):
                 window_inputs(view, game, WHOLE)
     except Exception:  # a warm-up never stops a process starting

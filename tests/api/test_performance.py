@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,17 @@ from lottery.games import Game
 from reporting.data import build_report_data
 from reporting.files import write_report
 from serving import cache
-from serving.jobs import GenerationCount, JobStore
+from serving.jobs import GenerationCount, JobDeadlines, JobStore
+
+
+def generation_ended(settings: Settings, generation: GenerationCount, state: str) -> None:
+    """A job recorded, claimed and ended in ``state`` as the API and a worker do it, counting
+    ``generation`` in the day's metrics."""
+    jobs = JobStore(redis.Redis.from_url(settings.redis_url), settings.cache_ttl_generation_s)
+    deadlines, task_id = JobDeadlines.from_settings(settings), str(uuid.uuid4())
+    jobs.create(task_id, "euromillions", generation.strategy, 10, queued_ttl_s=60)
+    assert jobs.claim(task_id, "worker", deadlines) == "claimed"
+    assert jobs.finish(task_id, "worker", state, deadlines, "", generation=generation) == state
 
 
 @pytest.fixture
@@ -36,10 +47,9 @@ def test_metrics_report_exactly_what_the_counters_hold(client: TestClient, setti
     r.hset(cache.counters_key(today), mapping={"HIT": 30, "MISS": 10, "BYPASS": 2})
     r.hset(cache.counters_key(yesterday), mapping={"HIT": 9, "MISS": 1})
     r.hset(cache.counters_key(today - timedelta(days=9)), mapping={"HIT": 1000})  # outside days=7
-    jobs = JobStore(r, settings.cache_ttl_generation_s)
     for ms in (10, 20, 30, 40, 1000):
-        jobs.count(GenerationCount("gap_based", 10, ms / 1000), "SUCCESS")
-    jobs.count(GenerationCount("random", 0, 0.5), "FAILURE")
+        generation_ended(settings, GenerationCount("gap_based", 10, ms / 1000), "SUCCESS")
+    generation_ended(settings, GenerationCount("random", 0, 0.5), "FAILURE")
 
     body = client.get("/api/euromillions/performance-metrics", params={"days": 7}).json()
 

@@ -75,7 +75,8 @@ def test_an_outcome_not_written_is_not_counted(gen_settings: Settings) -> None:
 
 def test_metrics_keys_expire(gen_settings: Settings) -> None:
     client = redis.Redis.from_url(gen_settings.redis_url)
-    jobs = JobStore(client, 300)
+    jobs, deadlines = JobStore(client, 300), JobDeadlines.from_settings(gen_settings)
     counted = GenerationCount(f"s{uuid.uuid4().hex[:6]}", 3, 0.002)
-    jobs.count(counted, "SUCCESS")
+    task_id, token = claimed(jobs, deadlines)
+    jobs.finish(task_id, token, "SUCCESS", deadlines, generation=counted)
     assert all(client.ttl(key) > 0 for key in counted.metric_keys())
