@@ -5,12 +5,17 @@
 ``loc`` says where the culprit is (empty when it is no input: a service down), ``msg`` why, ``type``
 what kind of error. Error bodies never echo more than a short excerpt of what the caller sent, and
 never name the hosts and ports of the services behind the API.
+
+The handlers cannot fail on what they echo: every error body is made JSON-safe first
+(:func:`json_safe`: bytes, non-finite numbers, strings that are not valid Unicode and unknown objects
+become short strings), so a hostile input gets its 4xx, never a 500 from the error page itself.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from typing import Any
 
@@ -20,7 +25,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from api.ratelimit import RateLimitedError
+from api.budgets import BudgetExceededError, BudgetTooSmallError
 from api.state import ServiceUnavailableError
 from lottery.checker import CheckRequestError
 from lottery.stats.models import StatsError
@@ -65,6 +70,33 @@ class NotFoundError(StatsError):
     status_hint = 404
 
 
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """``value`` with everything a strict JSON encoder refuses replaced by a short string: bytes, NaN
+    and infinities, lone surrogates (not valid Unicode), objects of other types, nesting past 8."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate becomes '?'
+    if depth >= 8:
+        return f"<{type(value).__name__}>"
+    if isinstance(value, bytes | bytearray):
+        return json_safe(bytes(value[:DEFAULT_EXCERPT]).decode("utf-8", "replace"), depth)
+    if isinstance(value, dict):
+        return {str(json_safe(k, depth + 1)): json_safe(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v, depth + 1) for v in value]
+    return json_safe(str(value), depth)
+
+
+class ErrorJSONResponse(JSONResponse):
+    """An error answer: its content made :func:`json_safe` before it is encoded."""
+
+    def render(self, content: Any) -> bytes:
+        return super().render(json_safe(content))
+
+
 def error_response(
     status: int,
     msg: str,
@@ -74,7 +106,7 @@ def error_response(
 ) -> JSONResponse:
     """An error answer in the one shape."""
     item = {"loc": loc or [], "msg": msg, "type": type_}
-    return JSONResponse(status_code=status, content={"detail": [item]}, headers=headers)
+    return ErrorJSONResponse(status_code=status, content={"detail": [item]}, headers=headers)
 
 
 def excerpt(value: Any, limit: int = DEFAULT_EXCERPT) -> Any:
@@ -83,6 +115,8 @@ def excerpt(value: Any, limit: int = DEFAULT_EXCERPT) -> Any:
         return value
     if isinstance(value, int):
         return value if value.bit_length() <= 64 else f"<an integer of {value.bit_length()} bits>"
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value[: limit + 1]).decode("utf-8", "replace")
     try:
         text = value if isinstance(value, str) else json.dumps(value, default=str)
     except (ValueError, TypeError):
@@ -124,13 +158,21 @@ async def check_request_error(_: Request, exc: Exception) -> JSONResponse:
     content: dict[str, Any] = {"detail": detail}
     if len(exc.problems) > MAX_ERRORS:
         content["more_errors"] = len(exc.problems) - MAX_ERRORS
-    return JSONResponse(status_code=exc.status, content=content)
+    return ErrorJSONResponse(status_code=exc.status, content=content)
 
 
 async def wheel_request_error(_: Request, exc: Exception) -> JSONResponse:
     """A wheel that can never be built (the domain's check): 422 naming the body field."""
     assert isinstance(exc, WheelRequestError)
     return error_response(422, excerpt(exc.message, MAX_MESSAGE), "WheelRequestError", ["body", exc.field])
+
+
+def _message(error: Any) -> str:
+    """A validation error's message; a body that is not JSON says why (orjson's reason)."""
+    why = (error.get("ctx") or {}).get("error")
+    if error.get("type") == "json_invalid" and why:
+        return f"the body is not valid JSON: {why}"
+    return str(error.get("msg", ""))
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -143,7 +185,7 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     for error in errors[:MAX_ERRORS]:
         item: dict[str, Any] = {
             "loc": [excerpt(part, limit) for part in error.get("loc", ())],
-            "msg": excerpt(str(error.get("msg", "")), limit),
+            "msg": excerpt(_message(error), limit),
             "type": error.get("type", "value_error"),
         }
         if "input" in error:
@@ -152,7 +194,7 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     content: dict[str, Any] = {"detail": detail}
     if len(errors) > MAX_ERRORS:
         content["more_errors"] = len(errors) - MAX_ERRORS
-    return JSONResponse(status_code=422, content=content)
+    return ErrorJSONResponse(status_code=422, content=content)
 
 
 async def service_unavailable(_: Request, exc: Exception) -> JSONResponse:
@@ -161,12 +203,23 @@ async def service_unavailable(_: Request, exc: Exception) -> JSONResponse:
     return error_response(503, redact(str(exc)), type(exc).__name__, headers={"Retry-After": "60"})
 
 
-async def rate_limited(_: Request, exc: Exception) -> JSONResponse:
-    """429 with ``Retry-After``."""
-    assert isinstance(exc, RateLimitedError)
-    return error_response(
-        429, f"too many requests: {exc}", "rate_limited", headers={"Retry-After": str(exc.retry_after_s)}
-    )
+async def budget_exceeded(_: Request, exc: Exception) -> JSONResponse:
+    """429 naming the budget, with ``Retry-After``: when it holds the request's cost again."""
+    assert isinstance(exc, BudgetExceededError)
+    headers = {"Retry-After": str(exc.retry_after_s), "X-Budget": exc.budget}
+    return error_response(429, str(exc), "budget_exceeded", ["budget", exc.budget], headers=headers)
+
+
+async def budget_too_small(_: Request, exc: Exception) -> JSONResponse:
+    """422: the request costs more than the whole budget, so no wait would let it through."""
+    assert isinstance(exc, BudgetTooSmallError)
+    return error_response(422, str(exc), "budget_too_small", ["body", exc.field] if exc.field else [])
+
+
+async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    """Anything no other handler took: logged with its traceback, answered in the one shape."""
+    log.error("unhandled %s", type(exc).__name__, exc_info=exc)
+    return error_response(500, "internal error: the failure is logged", "internal_error")
 
 
 async def http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -183,5 +236,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WheelRequestError, wheel_request_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(ServiceUnavailableError, service_unavailable)
-    app.add_exception_handler(RateLimitedError, rate_limited)
+    app.add_exception_handler(BudgetExceededError, budget_exceeded)
+    app.add_exception_handler(BudgetTooSmallError, budget_too_small)
+    app.add_exception_handler(Exception, unexpected_error)
     app.add_exception_handler(HTTPException, http_error)

@@ -1,6 +1,8 @@
-"""Serve in-process cache hits and job states before FastAPI's middleware stack, routing and validation.
+"""Serve in-process cache hits and job states before FastAPI's routing, dependencies and validation.
 
-``LotostatsAPI`` (api/main.py) asks ``CachedFastPath.answer`` first for every GET. It only takes
+``FastPathLayer`` is the innermost of the app's ASGI middleware (api/main.py): every request has
+passed the same outer layers (error guard, metrics, security headers, client identity, request
+guard, body limit) when it asks ``CachedFastPath.answer`` for a GET. It only takes
 ``GET /api/{game}/quick-stats`` and ``/stats`` whose query parses cleanly into the same canonical
 filters the routes build; anything else (bad parameters, a miss, no snapshot) goes on to the
 FastAPI route, which validates, reads Redis or computes, and fills the in-process layer.
@@ -15,13 +17,12 @@ to the route (its 404, its 503); so does anything it does not parse.
 
 from __future__ import annotations
 
-import time
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import redis
-from starlette.types import Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import NotFoundError
 from api.metrics import Metrics
@@ -44,8 +45,17 @@ _ALLOWED = {
 }
 
 
-_ROUTES = {CacheKind.QUICK: "/api/{game}/quick-stats", CacheKind.FULL: "/api/{game}/stats"}
-STATUS_ROUTE = "/api/{game}/task-status/{task_id}"
+class RouteLabel(NamedTuple):
+    """What the metrics middleware reads of ``scope["route"]`` (a route's path template)."""
+
+    path: str
+
+
+_ROUTES = {
+    CacheKind.QUICK: RouteLabel("/api/{game}/quick-stats"),
+    CacheKind.FULL: RouteLabel("/api/{game}/stats"),
+}
+STATUS_ROUTE = RouteLabel("/api/{game}/task-status/{task_id}")
 MAX_TASK_ID = 64  # the route's Path(max_length=64): longer ids get its 422
 _GAMES = {game.value: game for game in Game}
 
@@ -69,21 +79,20 @@ _INVALID = ""  # memo value of a query string the fast path leaves to FastAPI
 
 
 class CachedFastPath:
-    """Answers in-process cache hits before FastAPI's middleware stack (see ``LotostatsAPI``).
+    """Answers in-process cache hits before FastAPI's routing (see ``FastPathLayer``).
 
     What depends only on the request line is remembered: each query string's canonical scope (or
     that FastAPI must answer it), and each (game, kind, data version, scope)'s cache key. The data
     version is read from the snapshot in force at every request, so a new publication is followed
-    at once, and a bad query string still reaches FastAPI's validation every time. An answer is
-    counted as the metrics middleware and the cache would count it: the cache outcome (Prometheus
-    and the daily counters), the request with its route, status and latency.
+    at once, and a bad query string still reaches FastAPI's validation every time. A HIT is counted
+    as the cache would count it (Prometheus and the daily counters); the request itself is counted
+    by the metrics middleware around it, under the route's template (``scope["route"]``).
     """
 
     def __init__(self) -> None:
         self._scopes: dict[tuple[CacheKind, bytes], str] = {}
         self._keys: dict[tuple[str, CacheKind, str, str], str] = {}
-        self._counters: dict[tuple[int, CacheKind], tuple[Any, Any, Any]] = {}  # per app's metrics
-        self._status_counters: dict[int, tuple[Any, Any]] = {}
+        self._hits: dict[tuple[int, CacheKind], Any] = {}  # per app's metrics
 
     def _scope_of(self, kind: CacheKind, query: bytes) -> str | None:
         memo = self._scopes.get((kind, query))
@@ -105,25 +114,18 @@ class CachedFastPath:
             self._keys[memo] = key
         return key
 
-    def _metrics(self, metrics: Metrics, kind: CacheKind) -> tuple[Any, Any, Any]:
-        """The labelled children a HIT of ``kind`` increments: cache outcome, request, latency."""
-        found = self._counters.get((id(metrics), kind))
+    def _hit_counter(self, metrics: Metrics, kind: CacheKind) -> Any:
+        """The labelled child a HIT of ``kind`` increments."""
+        found = self._hits.get((id(metrics), kind))
         if found is None:
-            route = _ROUTES[kind]
-            found = (
-                metrics.cache.labels(kind.value, CacheStatus.HIT.value),
-                metrics.requests.labels("GET", route, "200"),
-                metrics.latency.labels(route),
-            )
-            self._counters[(id(metrics), kind)] = found
+            found = self._hits[(id(metrics), kind)] = metrics.cache.labels(kind.value, CacheStatus.HIT.value)
         return found
 
     async def answer(self, state: AppState, scope: Scope, send: Send) -> bool:
         """Send the in-process copy of a GET's answer and return True, or return False (FastAPI answers)."""
-        started = time.perf_counter()
         parts = scope["path"].split("/")
         if len(parts) == 5 and parts[1] == "api" and parts[3] == "task-status":
-            return await self._task_status(state, parts[2], parts[4], scope, send, started)
+            return await self._task_status(state, parts[2], parts[4], scope, send)
         if len(parts) != 4 or parts[1] != "api" or parts[3] not in _KINDS:
             return False
         kind = _KINDS[parts[3]]
@@ -137,15 +139,13 @@ class CachedFastPath:
         body = state.cache.peek_local(kind, self._key(game, kind, view.manifest.version(game), variant))
         if body is None:
             return False
-        hits, requests, latency = self._metrics(state.metrics, kind)
-        hits.inc()
+        self._hit_counter(state.metrics, kind).inc()
+        scope["route"] = _ROUTES[kind]
         await _send_json(send, body, [(b"x-cache", b"HIT")])
-        requests.inc()
-        latency.observe(time.perf_counter() - started)
         return True
 
     async def _task_status(
-        self, state: AppState, game_name: str, task_id: str, scope: Scope, send: Send, started: float
+        self, state: AppState, game_name: str, task_id: str, scope: Scope, send: Send
     ) -> bool:
         """A job's state as ``GET /api/{game}/task-status/{task_id}`` answers it (200 only), or False."""
         game = _GAMES.get(game_name)
@@ -157,18 +157,25 @@ class CachedFastPath:
             return False  # the route answers: its 404, its 503
         if status is None:
             return False
-        body = status_body(status)
-        counters = self._status_counters.get(id(state.metrics))
-        if counters is None:
-            counters = (
-                state.metrics.requests.labels("GET", STATUS_ROUTE, "200"),
-                state.metrics.latency.labels(STATUS_ROUTE),
-            )
-            self._status_counters[id(state.metrics)] = counters
-        await _send_json(send, body)
-        counters[0].inc()
-        counters[1].observe(time.perf_counter() - started)
+        scope["route"] = STATUS_ROUTE
+        await _send_json(send, status_body(status))
         return True
+
+
+class FastPathLayer:
+    """The fast path as the innermost ASGI middleware: a GET that the app's ``fast_path`` (a
+    :class:`CachedFastPath`) can answer goes no further."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            app = scope["app"]
+            state = getattr(app.state, "lotostats", None)
+            if state is not None and await app.fast_path.answer(state, scope, send):
+                return
+        await self.app(scope, receive, send)
 
 
 async def _send_json(send: Send, body: bytes, extra: list[tuple[bytes, bytes]] | None = None) -> None:

@@ -15,13 +15,15 @@ from fastapi import FastAPI
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from starlette.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors, openapi, web
+from api.budgets import Budgets
 from api.celery_app import create_celery, is_redis_url
-from api.fastpath import CachedFastPath
+from api.fastpath import CachedFastPath, FastPathLayer
 from api.limits import BodySizeLimit
 from api.metrics import Metrics, MetricsMiddleware
-from api.ratelimit import RateLimiter
+from api.outer import RequestGuard, ResponseGuard, SecurityHeaders
 from api.routes import check, generation, odds, performance, stats, system, trends, wheels
 from api.state import AppState
 from config.settings import Settings, get_settings
@@ -66,23 +68,16 @@ async def _flush_counters(state: AppState) -> None:
 
 
 class LotostatsAPI(FastAPI):
-    """The FastAPI app, with in-process cache hits answered before its middleware stack.
-
-    A cached statistics answer needs none of what FastAPI's layers do (error pages, body limits,
-    routing, validation): ``CachedFastPath`` sends it and counts it (cache outcome, request metrics)
-    itself; every other request, and any it declines, goes through FastAPI as before.
-    """
+    """The FastAPI app inside :class:`~api.outer.ResponseGuard` (nothing raised inside reaches the
+    server), with its fast path (``fast_path``, asked by the innermost middleware)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.fast_path = CachedFastPath()
+        self._guarded = ResponseGuard(super().__call__)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
-            state = getattr(self.state, "lotostats", None)
-            if state is not None and await self.fast_path.answer(state, scope, send):
-                return
-        await super().__call__(scope, receive, send)
+        await self._guarded(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -114,9 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics=metrics,
             celery=create_celery(settings),
             jobs=JobStore(jobs_client, settings.cache_ttl_generation_s),
-            generation_limit=RateLimiter(
-                client, "generation", settings.rate_limit_generation, settings.rate_limit_window_s
-            ),
+            budgets=Budgets.from_settings(client, settings),
             results=results,
             job_reader=AsyncJobReader(client, settings.cache_ttl_generation_s) if results else None,
         )
@@ -158,12 +151,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served from local files by api.web
         redoc_url=None,
     )
+    # Middleware, innermost first (each added one wraps the ones before; Starlette's error middleware
+    # wraps them all): every answer, the fast path's included, passes every layer.
+    app.add_middleware(FastPathLayer)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.api_max_body_bytes,
         larger={check.PATH: settings.api_max_check_body_bytes},
     )
-    app.add_middleware(MetricsMiddleware, metrics=metrics)  # added last: outermost, times both
+    app.add_middleware(RequestGuard)
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.api_trusted_proxies)
+    app.add_middleware(SecurityHeaders, docs_policy=web.docs_policy(app), tls=settings.api_tls)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     errors.install(app)
     openapi.install(app, settings)
     app.include_router(system.router, tags=["system"])

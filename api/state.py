@@ -10,8 +10,8 @@ import redis.asyncio as aioredis
 from celery import Celery
 from fastapi import Request
 
+from api.budgets import Budgets
 from api.metrics import Metrics
-from api.ratelimit import RateLimiter
 from config.settings import Settings
 from serving.cache import StatsCache
 from serving.jobs import AsyncJobReader, JobStore
@@ -39,7 +39,7 @@ class AppState:
     metrics: Metrics
     celery: Celery
     jobs: JobStore
-    generation_limit: RateLimiter
+    budgets: Budgets
     started_at: float = field(default_factory=time.time)
     # Worker threads that run job submits at once in one process (built in the lifespan's event
     # loop). 50 submits at once on the shared pool (40 threads) took 412 ms to the last 202; on 2

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from api.errors import NotFoundError
+from api.outer import docs_csp
 
 DOCS_STATIC = "/docs-static"
 RESERVED = ("/api", "/docs", "/redoc", "/openapi.json", "/health", "/metrics", "/ping", DOCS_STATIC)
@@ -36,31 +37,44 @@ class HashedAssets(StaticFiles):
         return response
 
 
+def _swagger_ui(app: FastAPI) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} — API",
+        swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_STATIC}/favicon.png",
+    )
+
+
+def _redoc(app: FastAPI) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} — API",
+        redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
+        redoc_favicon_url=f"{DOCS_STATIC}/favicon.png",
+        with_google_fonts=False,
+    )
+
+
+def docs_policy(app: FastAPI) -> str:
+    """The Content Security Policy of ``/docs`` and ``/redoc``: their inline scripts by hash."""
+    return docs_csp(*(bytes(page(app).body).decode() for page in (_swagger_ui, _redoc)))
+
+
 def install_docs(app: FastAPI) -> None:
     """``/docs`` and ``/redoc`` from local files (create the app with ``docs_url=redoc_url=None``)."""
     static = Path(str(files("fastapi_offline").joinpath("static")))
     app.mount(DOCS_STATIC, StaticFiles(directory=static), name="docs-static")
-    openapi_url = app.openapi_url or "/openapi.json"
+    swagger, redoc = _swagger_ui(app), _redoc(app)
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} — API",
-            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
-            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_STATIC}/favicon.png",
-        )
+        return swagger
 
     @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} — API",
-            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
-            redoc_favicon_url=f"{DOCS_STATIC}/favicon.png",
-            with_google_fonts=False,
-        )
+    async def redoc_ui() -> HTMLResponse:
+        return redoc
 
 
 def install_app(app: FastAPI, dist: Path) -> None:

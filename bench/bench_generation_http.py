@@ -154,7 +154,7 @@ def generation_platform(tmp: Path) -> Iterator[Platform]:
     urls = {name: f"{redis_server()}/{db}" for name, db in DBS.items()}
     for url in urls.values():
         redis.Redis.from_url(url).flushdb()
-    env = {**os.environ, **urls, "SERVING_DIR": str(build(tmp)), "RATE_LIMIT_GENERATION": "0"}
+    env = {**os.environ, **urls, "SERVING_DIR": str(build(tmp)), "API_BUDGET_GENERATION_GRIDS": "0"}
     log = tmp / "worker.log"
     worker = subprocess.Popen(
         [str(BIN / "celery"), "-A", "api.celery_app", "worker", "-l", "INFO"],

@@ -85,6 +85,7 @@ def start_api(
             "--log-level",
             "warning",
             "--no-access-log",
+            "--no-proxy-headers",  # forwarded headers are the app's (API_TRUSTED_PROXIES)
         ],
         env=env,
         cwd=PROJECT_ROOT,

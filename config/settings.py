@@ -247,12 +247,51 @@ class Settings(BaseSettings):
     api_error_excerpt_chars: int = Field(
         default=120, ge=16, description="422 bodies echo at most this many characters of an input."
     )
-    rate_limit_generation: int = Field(
-        default=30,
-        ge=0,
-        description="Generation requests per client and window, shared by all API processes (0: off).",
+    api_budget_window_s: int = Field(
+        default=60,
+        ge=1,
+        description="Every work budget refills in this many seconds (and holds at most one window's worth).",
     )
-    rate_limit_window_s: int = Field(default=60, ge=1, description="The rate limit's fixed window.")
+    api_budget_generation_grids: int = Field(
+        default=60_000,
+        ge=0,
+        description="Grids a client may have generated per budget window, all API processes together "
+        "(0: no budget).",
+    )
+    api_budget_generation_per_job: int = Field(
+        default=500,
+        ge=0,
+        description="Grids charged per generation job on top of its count (its record, queue and polls).",
+    )
+    api_budget_check_cells: int = Field(
+        default=30_000_000,
+        ge=0,
+        description="Tickets x draws a client may have checked per budget window, inline or queued (0: no "
+        "budget); a whole-history check of 10,000 tickets is about 27 M.",
+    )
+    api_budget_check_per_request: int = Field(
+        default=10_000, ge=0, description="Cells charged per check on top of its tickets x draws."
+    )
+    api_budget_wheel_ms: int = Field(
+        default=240_000,
+        ge=0,
+        description="Milliseconds of estimated wheel search a client may use per budget window, inline or "
+        "queued (0: no budget); it must hold the longest search allowed (WHEEL_MAX_SEARCH_S).",
+    )
+    api_budget_wheel_per_request: int = Field(
+        default=10, ge=0, description="Milliseconds charged per wheel on top of its estimated search."
+    )
+    api_trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (JSON list, e.g. [\"127.0.0.1\"]) of the reverse proxies whose "
+        "X-Forwarded-For / X-Forwarded-Proto are believed; the budgets key on the address this yields. "
+        "Empty: no proxy is trusted, the client is the peer of the connection.",
+    )
+    api_tls: bool = Field(
+        default=False,
+        description="The deployment is served over HTTPS (at the proxy or here): answers carry "
+        "Strict-Transport-Security.",
+    )
     wheel_inline_max_s: float = Field(
         default=1.0,
         ge=0,

@@ -243,7 +243,15 @@ class Platform:
             ),
             Service(
                 "api",
-                [str(BIN / "uvicorn"), "api.main:app", "--host", self.host, "--port", str(self.api_port)],
+                [
+                    str(BIN / "uvicorn"),
+                    "api.main:app",
+                    "--host",
+                    self.host,
+                    "--port",
+                    str(self.api_port),
+                    "--no-proxy-headers",
+                ],
             ),
             Service(
                 "worker",

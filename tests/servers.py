@@ -23,7 +23,8 @@ def uvicorn(env: dict[str, str], log: Path | None = None, ready_s: float = 30.0)
     port = free_port()
     out = log.open("wb") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
+         "--no-proxy-headers"],
         env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

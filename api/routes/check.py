@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
-from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
-from api.routes.generation import Accepted, limit_client, queue_job, task_state
+from api.errors import ErrorBody, NotFoundError
+from api.routes.generation import Accepted, queue_job, task_state
+from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
 from lottery.checker import (
     CheckRequestError,
@@ -36,7 +38,7 @@ from lottery.games import Game
 from lottery.stats.models import StatsFilter
 from serving import queries
 
-router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+router = game_router()
 TASK_NAME = "lotostats.check_tickets"
 PATH = re.compile(r"/api/[^/]+/check")  # its body limit is API_MAX_CHECK_BODY_BYTES
 MAX_TICKETS = 10_000  # the schema's ceiling; API_MAX_CHECK_TICKETS may lower it
@@ -163,7 +165,8 @@ def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int
         404: {"model": ErrorBody, "description": "Unknown game, or unknown generation task_id"},
         409: {"model": ErrorBody, "description": "The generation named by task_id is not finished"},
         413: {"model": ErrorBody, "description": "Request body too large"},
-        429: {"model": ErrorBody, "description": "Too many queued checks from this client; see Retry-After"},
+        422: {"model": ErrorBody, "description": "Tickets or window invalid, or more than the whole budget"},
+        429: {"model": ErrorBody, "description": "The client's check budget is spent; see Retry-After"},
         503: {"model": ErrorBody, "description": "No snapshot yet, or broker or job store unreachable"},
     },
     summary="What tickets would have won over past draws",
@@ -173,18 +176,19 @@ async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, requ
 
     Each ticket plays only the draws whose rules admit it; wins are listed per draw with FDJ's payout,
     up to API_CHECK_MAX_WIN_ROWS rows per answer (totals are always complete). More than
-    CHECK_DIRECT_MAX_CELLS tickets x draws are queued: 202 with ``status_url``."""
+    CHECK_DIRECT_MAX_CELLS tickets x draws are queued: 202 with ``status_url``. Either way the
+    tickets x draws are charged to the client's check budget (API_BUDGET_CHECK_CELLS)."""
     try:
         prepared = await run_in_threadpool(prepare, state, game, body)
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc
     settings = state.settings
+    await state.budgets.check.spend(client_of(request.scope), prepared.cells, "tickets")
     if prepared.cells <= settings.check_direct_max_cells:
         answer = await run_in_threadpool(
             run_check, game, prepared, body.window, settings.api_check_max_win_rows
         )
         return JSONResponse(answer)
-    await limit_client(state, request)
     kwargs = {
         "game": game.value,
         "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep
-from api.errors import GAME_RESPONSES
+from api.routing import game_router
 from lottery.games import DrawKind, era_on
 from lottery.stats.models import InvalidFilterError, IsoDate
 from serving.cache import CacheKind
 from serving.odds import OddsAnswer, cache_variant, odds_body, served_range, with_date
 
-router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+router = game_router()
 
 
 @router.get(

@@ -7,13 +7,14 @@ from datetime import date
 from typing import Annotated, Literal
 
 import redis
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CursorDep, GameDep, StateDep
-from api.errors import GAME_RESPONSES, ErrorBody, NotFoundError
+from api.errors import ErrorBody, NotFoundError
+from api.routing import game_router
 from api.state import ServiceUnavailableError
 from lottery.backtest import StrategyBacktest, judge_backtest
 from lottery.games import Game
@@ -22,7 +23,7 @@ from lottery.strategies import Strategy
 from serving import cache, queries
 from serving.jobs import generation_stats
 
-router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+router = game_router()
 
 BACKTEST_NOTE = (
     "Each strategy's mean matches and any-prize rate next to the exact expectation for random tickets, "

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep, check_max
-from api.errors import GAME_RESPONSES
+from api.routing import game_router
 from lottery.stats.models import FullStats, InvalidFilterError, IsoDate, NoDrawsError, QuickStats, StatsFilter
 from serving import queries
 from serving.cache import CacheKind
 from serving.snapshot import ServingView
 from warehouse.draw_queries import DrawPage, DrawRecord
 
-router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+router = game_router()
 
 # Schema-level ceilings (int64-safe); the configurable limits (settings.api_max_*) are checked below.
 INT64_MAX = 2**63 - 1

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from api.routing import StrictJSONRoute
 from api.state import AppState, get_state
 
-router = APIRouter()
+router = APIRouter(route_class=StrictJSONRoute)
 PONG = b'{"ok":true}'
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from api.cached import cached_responses, serve_cached
 from api.deps import GameDep, StateDep
-from api.errors import GAME_RESPONSES
+from api.routing import game_router
 from lottery.games import ERAS, current_era
 from lottery.stats.models import InvalidFilterError
 from lottery.stats.trends import Ball, TrendsOut, TrendWindow
 from serving import queries
 from serving.cache import CacheKind
 
-router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+router = game_router()
 
 # The schema's bound: the largest pool of any game's rules (50); the game's own pool is checked below.
 MAX_BALL = max(max(era.numbers_max, era.bonus_max) for era in ERAS)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 import time
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
+from api.budgets import client_of
 from api.deps import GameDep, StateDep
-from api.errors import GAME_RESPONSES, ErrorBody
-from api.routes.generation import Accepted, limit_client, queue_job
+from api.errors import ErrorBody
+from api.routes.generation import Accepted, queue_job
+from api.routing import game_router
 from lottery.games import Game
 from lottery.prices import price_on
 from lottery.wheel_answer import wheel_answer
 from lottery.wheels import MAX_NUMBERS, WheelSpec, build_wheel, check_wheel, estimate_seconds, search_steps
 
-router = APIRouter(prefix="/api/{game}", responses=GAME_RESPONSES)
+router = game_router()
 TASK_NAME = "lotostats.build_wheel"
 Ball = Annotated[StrictInt, Field(ge=1, le=99)]
 
@@ -81,7 +84,8 @@ def compute(spec: WheelSpec, seed: int) -> dict[str, Any]:
         202: {"model": Accepted, "description": "Queued: poll status_url (task-status) for progress"},
         400: {"description": "Body that cannot be decoded"},
         413: {"model": ErrorBody, "description": "Request body too large"},
-        429: {"model": ErrorBody, "description": "Too many requests from this client; see Retry-After"},
+        422: {"model": ErrorBody, "description": "Numbers or guarantee invalid, or more than a whole budget"},
+        429: {"model": ErrorBody, "description": "The client's wheel budget is spent; see Retry-After"},
     },
     summary="Build an abbreviated wheel with a verified guarantee",
 )
@@ -90,11 +94,12 @@ async def wheel(game: GameDep, state: StateDep, body: WheelRequest, request: Req
     numbers, with their cost, the proven lower bound, the full wheel's size and the odds.
 
     Every bad input is a 422 before anything is computed or queued. Searches estimated longer
-    than ``WHEEL_INLINE_MAX_S`` are queued (202, then ``task-status``); both count against the
-    generation rate limit of the client."""
+    than ``WHEEL_INLINE_MAX_S`` are queued (202, then ``task-status``); both charge their estimated
+    search time to the client's wheel budget (API_BUDGET_WHEEL_MS)."""
     settings = state.settings
     spec = check(game, body, settings.wheel_max_search_s)
-    await limit_client(state, request)
+    estimate_ms = math.ceil(estimate_seconds(spec) * 1000)
+    await state.budgets.wheel.spend(client_of(request.scope), estimate_ms, "guarantee")
     seed = body.seed if body.seed is not None else secrets.randbits(63)
     if estimate_seconds(spec) <= settings.wheel_inline_max_s:
         return JSONResponse(await run_in_threadpool(compute, spec, seed))

@@ -19,7 +19,12 @@ def live_api(settings: Settings, start_timeout_s: float = 15.0) -> Iterator[str]
     """Serve ``create_app(settings)``; yields its base URL, stops it (bounded) on exit."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        proxy_headers=False,  # forwarded headers are the app's (API_TRUSTED_PROXIES)
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

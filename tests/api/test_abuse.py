@@ -101,7 +101,8 @@ def test_integers_beyond_their_bounds_are_422_not_500(client: TestClient, url: s
         ({"exclude": list(range(1, 66))}, "exclude", "at most 64 items"),
         ({"count": 10_001}, "count", "less than or equal to 10000"),
         ({"seed": INT64_OVERFLOW}, "seed", "less than 9223372036854775808"),
-        ({"window": {"year": 10**4000}}, "year", "four-digit year"),
+        # Past a double's range: not JSON that a strict parser accepts (at character 18).
+        ({"window": {"year": 10**4000}}, 18, "not valid JSON: number is infinity"),
         ({"window": {"from": 0}}, "from", "YYYY-MM-DD"),
         ({"seed": True}, "seed", "valid integer"),  # JSON true is not the seed 1
         ({"count": "5"}, "count", "valid integer"),

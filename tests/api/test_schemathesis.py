@@ -21,6 +21,7 @@ from schemathesis import GenerationMode
 from config.settings import Settings
 from tests.api.live import live_api
 
+NO_BUDGETS = {"api_budget_generation_grids": 0, "api_budget_check_cells": 0, "api_budget_wheel_ms": 0}
 MAX_EXAMPLES = int(os.environ.get("LOTOSTATS_SCHEMATHESIS_EXAMPLES", "20"))
 # Cross-field rules (month needs a year, from <= to, a window must hold draws, exclusions leave enough
 # balls) cannot be written in OpenAPI: a schema-valid request may rightly get 422/404. Every other
@@ -32,9 +33,7 @@ EXCLUDED = [schemathesis.checks.positive_data_acceptance]
 def test_api_conforms_to_its_schema_and_never_5xx(settings: Settings) -> None:
     """Every operation, valid and invalid inputs: no 5xx, responses as documented."""
     # Generations queue into the flushed cache database (no worker reads it); no rate limit here.
-    app_settings = settings.model_copy(
-        update={"celery_broker_url": settings.redis_url, "rate_limit_generation": 0}
-    )
+    app_settings = settings.model_copy(update={"celery_broker_url": settings.redis_url, **NO_BUDGETS})
     statuses: Counter[int] = Counter()
     failures: dict[str, str] = {}
     unsatisfiable: list[str] = []

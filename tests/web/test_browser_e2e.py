@@ -55,7 +55,7 @@ def platform(published: Published, redis_url: str, tmp_path: Path) -> Iterator[s
         "SERVING_DIR": str(settings.serving_dir),
         "WEB_DIST_DIR": str(WEB / "dist"),
         "REPORTS_DIR": str(tmp_path / "reports"),
-        "RATE_LIMIT_GENERATION": "0",
+        "API_BUDGET_GENERATION_GRIDS": "0",
     }
     try:
         with uvicorn(env, tmp_path / "api.log") as base:
