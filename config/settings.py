@@ -283,7 +283,7 @@ class Settings(BaseSettings):
     )
     api_trusted_proxies: list[str] = Field(
         default_factory=list,
-        description="Addresses or networks (JSON list, e.g. [\"127.0.0.1\"]) of the reverse proxies whose "
+        description='Addresses or networks (JSON list, e.g. ["127.0.0.1"]) of the reverse proxies whose '
         "X-Forwarded-For / X-Forwarded-Proto are believed; the budgets key on the address this yields. "
         "Empty: no proxy is trusted, the client is the peer of the connection.",
     )
