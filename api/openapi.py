@@ -43,13 +43,42 @@ def apply_limits(schema: dict[str, Any], settings: Settings) -> dict[str, Any]:
     return schema
 
 
+def budgets_text(settings: Settings) -> str:
+    """The work budgets of this deployment, as a Markdown table for the schema's description."""
+    window = settings.api_budget_window_s
+    rows = [
+        ("generation", settings.api_budget_generation_grids, "grids",
+         f"its count + {settings.api_budget_generation_per_job} per job"),
+        ("check", settings.api_budget_check_cells, "ticket-draw cells",
+         f"tickets x draws + {settings.api_budget_check_per_request} per check, inline or queued"),
+        ("wheel", settings.api_budget_wheel_ms, "ms of estimated search",
+         f"its estimate + {settings.api_budget_wheel_per_request} per wheel, inline or queued"),
+    ]  # fmt: skip
+    lines = [
+        "",
+        f"**Work budgets** per client (all API processes together), refilled over {window} s: past one, "
+        "429 with `Retry-After` (when it holds the request again) and `X-Budget` (which one); a request "
+        "that costs more than a whole budget is a 422.",
+        "",
+        "| budget | per client | a request costs |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {name} | {units:,} {unit} | {cost} |" if units else f"| {name} | off | - |"
+              for name, units, unit, cost in rows]  # fmt: skip
+    return "\n".join(lines)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
-    """Make ``app.openapi()`` return the schema with ``settings``' bounds."""
+    """Make ``app.openapi()`` return the schema with ``settings``' bounds and budgets."""
     original: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = apply_limits(original(), settings)
+            schema = apply_limits(original(), settings)
+            schema["info"]["description"] = (
+                schema["info"].get("description", "") + "\n" + budgets_text(settings)
+            )
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -122,19 +122,35 @@ APP_CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def _hashes(pattern: re.Pattern[str], *pages: str) -> list[str]:
+    """The CSP source expressions (``'sha256-…'``) of every inline block ``pattern`` finds."""
+    return sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
+            for page in pages
+            for block in pattern.findall(page)
+        }
+    )
+
+
+def report_csp(page: str) -> str:
+    """The policy of a weekly report (self-contained: its inline style by hash, charts as data:
+    images, nothing else), shown framed by the web app's own pages only."""
+    styles = " ".join(_hashes(_INLINE_STYLE, page)) or "'none'"
+    return (
+        f"default-src 'none'; style-src {styles}; img-src data:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'self'"
+    )
 
 
 def docs_csp(*pages: str) -> str:
     """The policy of the API's own documentation pages: their inline scripts allowed by hash only.
 
     Swagger UI and ReDoc inject their own styles and ReDoc starts a worker from a blob."""
-    hashes = sorted(
-        {
-            "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
-            for page in pages
-            for script in _INLINE_SCRIPT.findall(page)
-        }
-    )
+    hashes = _hashes(_INLINE_SCRIPT, *pages)
     return (
         f"default-src 'self'; script-src 'self' {' '.join(hashes)}; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "

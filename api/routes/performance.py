@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import CursorDep, GameDep, StateDep
 from api.errors import ErrorBody, NotFoundError
+from api.outer import report_csp
 from api.routing import game_router
 from api.state import ServiceUnavailableError
 from lottery.backtest import StrategyBacktest, judge_backtest
@@ -206,4 +207,10 @@ async def latest_report(
         body = await run_in_threadpool(path.read_bytes)
     except FileNotFoundError:
         raise NotFoundError("", f"no {game.value} report yet: materialise the weekly_report asset") from None
-    return Response(body, media_type=f"{media}; charset=utf-8")
+    # Framed by the Rapport screen: its own policy (its inline style by hash), same-origin framing.
+    headers = (
+        {"Content-Security-Policy": report_csp(body.decode()), "X-Frame-Options": "SAMEORIGIN"}
+        if suffix == "html"
+        else None
+    )
+    return Response(body, media_type=f"{media}; charset=utf-8", headers=headers)

@@ -1,4 +1,8 @@
-/** Shared e2e fixture: every page fails its test on a console error, a page error or a request to another host. */
+/**
+ * Shared e2e fixture: every page fails its test on a console error, a page error, a request to another
+ * host, a Content Security Policy violation, or a document served without a policy (the server's CSP is
+ * enforced in every test).
+ */
 import { test as base, expect, type Page } from "@playwright/test";
 
 export const SCREENS = [
@@ -28,6 +32,17 @@ export const test = base.extend<{ watch: Watch }>({
         if (msg.type() === "error" && !allowed.some((re) => re.test(msg.text()))) problems.push(`console error: ${msg.text()}`);
       });
       page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) =>
+          console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "an inline block"}`),
+        );
+      });
+      page.on("response", (response) => {
+        const request = response.request();
+        if (request.resourceType() === "document" && new URL(request.url()).origin === origin) {
+          if (!response.headers()["content-security-policy"]) problems.push(`no CSP on ${request.url()}`);
+        }
+      });
       await page.route("**/*", (route) => {
         const url = route.request().url();
         if (url.startsWith("data:") || url.startsWith("blob:") || new URL(url).origin === origin) return route.continue();
