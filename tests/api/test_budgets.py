@@ -174,3 +174,14 @@ def test_through_a_trusted_proxy_each_forwarded_client_has_its_own_budget(settin
         assert [post("203.0.113.1"), post("203.0.113.2")] == [429, 429]
         # A spoofed hop in front of the proxy's own entry does not help: the proxy appends the real one.
         assert post("198.51.100.9, 203.0.113.1") == 429
+
+
+def test_the_budgets_are_shown_in_the_openapi_description(settings: Settings) -> None:
+    """/docs shows this deployment's budgets, from its settings (and 'off' for a budget set to 0)."""
+    shown = budgets(settings, api_budget_check_cells=1234, api_budget_wheel_ms=99, api_budget_window_s=30)
+    with TestClient(create_app(shown)) as c:
+        description = c.get("/openapi.json").json()["info"]["description"]
+    assert "refilled over 30 s" in description
+    assert "| check | 1,234 ticket-draw cells |" in description
+    assert "| wheel | 99 ms of estimated search |" in description
+    assert "| generation | off | - |" in description
