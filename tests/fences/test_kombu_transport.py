@@ -129,3 +129,19 @@ def test_the_switch_reads_its_environment_variable(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("CELERY_REUSE_BROKER_CLIENT")
     assert Settings().celery_reuse_broker_client is True
     assert create_celery(Settings(celery_reuse_broker_client=False)).conf.broker_transport is None
+
+
+def test_the_default_exchange_puts_a_message_straight_onto_its_queue(celery_settings: Settings) -> None:
+    """The submit publishes through the default exchange (``exchange=""``, routing key = queue):
+    kombu's virtual channel then pushes onto the queue's list without looking up any binding (the
+    queue's own exchange would read its bindings first, one more round trip a message)."""
+    app = create_celery(celery_settings)
+    try:
+        with app.connection_for_write() as connection:
+            producer = kombu.Producer(connection.default_channel, auto_declare=False)
+            producer.publish({"n": 1}, exchange="", routing_key=celery_settings.celery_queue)
+        broker = redis.Redis.from_url(celery_settings.celery_broker_url)
+        assert broker.llen(celery_settings.celery_queue) == 1
+        assert broker.keys("_kombu.binding.*") == []  # nothing declared, nothing bound: none needed
+    finally:
+        app.close()
