@@ -18,7 +18,14 @@ RESULTS_DB = 15  # the guard tests' result backend (the generation tests use 14)
 def celery_settings(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Settings of one test: flushed broker and results databases, a fresh queue, and no
     CELERY_* or GC_FREEZE variable of the environment in the way (tests set the ones they try)."""
-    for name in ("CELERY_RESULT_BACKEND", "CELERY_BROKER_URL", "GC_FREEZE", "CELERY_RESULT_LOG_CHARS"):
+    for name in (
+        "CELERY_RESULT_BACKEND",
+        "CELERY_BROKER_URL",
+        "CELERY_REUSE_BROKER_CLIENT",
+        "CELERY_POLLED_RESULT_BACKEND",
+        "CELERY_RESULT_LOG_CHARS",
+        "GC_FREEZE",
+    ):
         monkeypatch.delenv(name, raising=False)
     server = redis_server_url()
     clients = [redis.Redis.from_url(f"{server}/{db}") for db in (BROKER_DB, RESULTS_DB)]

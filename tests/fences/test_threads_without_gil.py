@@ -36,7 +36,7 @@ def no_forced_switches() -> Iterator[None]:
     sys.setswitchinterval(before)
 
 
-def lets_others_run(call: Callable[[], object], repeat: int = 50) -> bool:
+def lets_others_run(call: Callable[[], object], repeat: int = 200) -> bool:
     """Whether the main thread ran while ``call`` (made ``repeat`` times) was running on another."""
     started = threading.Event()
     done = threading.Event()
