@@ -20,7 +20,11 @@ log = get_logger(__name__)  # under Celery's logger: the worker's -l INFO shows 
 def freeze_startup_objects(**_: object) -> None:
     """Leave what the worker built at startup out of every later garbage collection (the main
     process: it takes every message). A full collection scanned it all: 85-118 ms pauses of the
-    worker's main process, one in a burst of 50 (bench.bench_generation_http)."""
+    worker's main process, one in a burst of 50 (bench.bench_generation_http). ``GC_FREEZE=false``
+    leaves them in."""
+    if not get_settings().gc_freeze:
+        log.info("startup objects left in garbage collections (GC_FREEZE=false)")
+        return
     gc.freeze()
     log.info("startup objects kept out of garbage collections: %d", gc.get_freeze_count())
 
@@ -68,17 +72,19 @@ def is_redis_url(url: str) -> bool:
     return url.partition("://")[0] in ("redis", "rediss")
 
 
-def _result_backend(url: str) -> str:
-    """``url`` served by :class:`PolledRedisBackend` when it is a Redis URL, as given otherwise."""
-    return f"{__name__}:PolledRedisBackend+{url}" if is_redis_url(url) else url
+def _result_backend(url: str, polled: bool = True) -> str:
+    """``url`` served by :class:`PolledRedisBackend` when it is a Redis URL and ``polled``
+    (CELERY_POLLED_RESULT_BACKEND), as given otherwise (Celery's own backend for its scheme)."""
+    return f"{__name__}:PolledRedisBackend+{url}" if polled and is_redis_url(url) else url
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
     """A Celery app configured from settings (nothing connects until a task is sent or a worker starts)."""
     settings = settings or get_settings()
-    backend = _result_backend(settings.celery_result_backend)
+    backend = _result_backend(settings.celery_result_backend, settings.celery_polled_result_backend)
     app = Celery("lotostats", broker=settings.celery_broker_url, backend=backend, include=["api.tasks"])
-    if settings.celery_broker_url.startswith("redis://"):  # rediss:// keeps kombu's own (its TLS checks)
+    # rediss:// keeps kombu's own transport (its TLS checks), and so does CELERY_REUSE_BROKER_CLIENT=false.
+    if settings.celery_reuse_broker_client and settings.celery_broker_url.startswith("redis://"):
         app.conf.broker_transport = f"{__name__}:ReusedClientTransport"
     # Celery's result_backend setting gives way to a CELERY_RESULT_BACKEND environment variable (the
     # plain URL, as deployments and the benchmarks set it), which would select Celery's own Redis

@@ -67,10 +67,13 @@ def warm_pool_process(**_: object) -> None:
 class GenerationTask(Task):
     """Writes SUCCESS to the job record only once Celery has stored the result."""
 
-    # Celery writes the start of each result into the worker's "succeeded" log line, with its
-    # saferepr, which walks the result token by token: 1,024 characters of 10 grids cost 0.26 ms a
-    # task, a tenth of a pool process's time per generation in a burst; 128 cost 0.04 ms.
-    resultrepr_maxsize = 128
+    @property
+    def resultrepr_maxsize(self) -> int:
+        """How much of a result Celery writes into the worker's "succeeded" log line, with its
+        saferepr, which walks the result token by token: 1,024 characters (Celery's default) of 10
+        grids cost 0.26 ms a task, a tenth of a pool process's time per generation in a burst; 128
+        cost 0.04 ms. CELERY_RESULT_LOG_CHARS, read when Celery builds the task's tracer."""
+        return get_settings().celery_result_log_chars
 
     def on_success(self, retval: Any, task_id: str, args: Any, kwargs: Any) -> None:
         """Called after the result is in the backend: the API finds the grids when it reads SUCCESS.

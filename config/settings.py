@@ -169,6 +169,38 @@ class Settings(BaseSettings):
             "queue (CELERY_VISIBILITY_TIMEOUT_S); the job record decides whether it runs."
         ),
     )
+    celery_reuse_broker_client: bool = Field(
+        default=True,
+        description=(
+            "One redis client per broker channel (CELERY_REUSE_BROKER_CLIENT; api/celery_app.py's "
+            "ReusedClientTransport); false: kombu's own Redis transport, a client per command "
+            "(docs/contributors/fenced.md)."
+        ),
+    )
+    celery_polled_result_backend: bool = Field(
+        default=True,
+        description=(
+            "A Redis result backend that subscribes to nothing when a task is sent "
+            "(CELERY_POLLED_RESULT_BACKEND; PolledRedisBackend); false: Celery's own, one pub/sub "
+            "subscription per sent task (docs/contributors/fenced.md)."
+        ),
+    )
+    celery_result_log_chars: int = Field(
+        default=128,
+        ge=16,
+        description=(
+            "Characters of a task's result in the worker's 'succeeded' log line "
+            "(CELERY_RESULT_LOG_CHARS; Celery's own default is 1024, each one costs CPU time)."
+        ),
+    )
+    gc_freeze: bool = Field(
+        default=True,
+        description=(
+            "The Celery worker's main process leaves what it built at startup out of every later "
+            "garbage collection (GC_FREEZE; gc.freeze); false: collections scan it all "
+            "(docs/contributors/fenced.md)."
+        ),
+    )
     cache_ttl_quick_s: int = Field(default=15 * 60, ge=1, description="TTL of cached quick stats.")
     cache_ttl_full_s: int = Field(default=30 * 60, ge=1, description="TTL of cached full stats.")
     cache_ttl_draws_s: int = Field(default=15 * 60, ge=1, description="TTL of cached draw lists.")
