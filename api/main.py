@@ -123,11 +123,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # every later collection: a full collection scanned it all, an 85 ms pause of every request
         # in flight (bench.bench_generation_http: one ad-hoc submit in 28 took 70-90 ms). Undone at
         # shutdown, so an app that stops (tests) leaves no objects out of collections.
-        gc.freeze()
+        if settings.gc_freeze:
+            gc.freeze()
         try:
             yield
         finally:
-            gc.unfreeze()
+            if settings.gc_freeze:
+                gc.unfreeze()
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
@@ -153,7 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Middleware, innermost first (each added one wraps the ones before; Starlette's error middleware
     # wraps them all): every answer, the fast path's included, passes every layer.
-    app.add_middleware(FastPathLayer)
+    if settings.api_fast_path:
+        app.add_middleware(FastPathLayer)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.api_max_body_bytes,

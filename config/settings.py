@@ -193,11 +193,17 @@ class Settings(BaseSettings):
             "(CELERY_RESULT_LOG_CHARS; Celery's own default is 1024, each one costs CPU time)."
         ),
     )
+    api_fast_path: bool = Field(
+        default=True,
+        description="Cached statistics and job states are answered from memory before FastAPI's routing "
+        "(API_FAST_PATH; api/fastpath.py); false: every request goes through the routes "
+        "(docs/contributors/fenced.md).",
+    )
     gc_freeze: bool = Field(
         default=True,
         description=(
-            "The Celery worker's main process leaves what it built at startup out of every later "
-            "garbage collection (GC_FREEZE; gc.freeze); false: collections scan it all "
+            "The API process and the Celery worker's main process leave what they built at startup out "
+            "of every later garbage collection (GC_FREEZE; gc.freeze); false: collections scan it all "
             "(docs/contributors/fenced.md)."
         ),
     )

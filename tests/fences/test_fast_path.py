@@ -4,8 +4,11 @@ body is the route's own bytes, from the in-process cache layer)."""
 
 from __future__ import annotations
 
+import gc
+
 from fastapi.testclient import TestClient
 
+from api.fastpath import FastPathLayer
 from api.main import create_app
 from config.settings import Settings
 from tests.redis_fixtures import BROKER_DB, redis_server_url
@@ -30,4 +33,31 @@ def test_a_hit_from_the_fast_path_has_the_routes_status_headers_and_body(
             assert served.content == routed.content
             headers = {k: v for k, v in routed.headers.items() if k != "x-cache"}
             assert {k: v for k, v in served.headers.items() if k != "x-cache"} == headers
-            assert headers == {"content-type": "application/json", "content-length": str(len(routed.content))}
+            assert headers["content-type"] == "application/json"
+            assert headers["content-length"] == str(len(routed.content))
+
+
+def test_the_fast_path_and_the_apis_gc_freeze_can_be_switched_off(
+    published: Published, redis_url: str
+) -> None:
+    """API_FAST_PATH=false: no fast path layer, the route answers the same HIT; GC_FREEZE=false:
+    the API's lifespan freezes nothing."""
+    settings = Settings(
+        serving_dir=published.serving_dir,
+        warehouse_path=published.warehouse,
+        redis_url=redis_url,
+        celery_broker_url=f"{redis_server_url()}/{BROKER_DB}",
+        api_fast_path=False,
+        gc_freeze=False,
+    )
+    app = create_app(settings)
+    assert FastPathLayer not in {m.cls for m in app.user_middleware}
+    with TestClient(app) as client:
+        assert gc.get_freeze_count() == 0
+        url = "/api/euromillions/quick-stats?year=2023"
+        first, second = client.get(url), client.get(url)
+        assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+        assert first.content == second.content
+    assert FastPathLayer in {
+        m.cls for m in create_app(settings.model_copy(update={"api_fast_path": True})).user_middleware
+    }
