@@ -19,7 +19,7 @@ from lottery.strategies import Grid, Strategy, generate, inputs_from_draws
 
 
 def _as_date(value: np.datetime64) -> date:
-    return date.fromisoformat(str(np.datetime64(value, "D")))
+    return date.fromisoformat(str(value.astype("datetime64[D]")))
 
 
 def era_of(game: Game, day: date) -> Era:

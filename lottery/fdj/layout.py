@@ -56,6 +56,7 @@ def detect_layout(header: list[str], name: str) -> Layout:
     def has(*names: str) -> bool:
         return all(n in cols for n in names)
 
+    combos: tuple[str, ...]  # the columns repeating the balls in ascending order
     if has("etoile_1", "etoile_2"):
         game, kind = Game.EUROMILLIONS, DrawKind.MAIN
         balls, bonus = [f"boule_{i}" for i in range(1, 6)], ["etoile_1", "etoile_2"]

@@ -49,7 +49,7 @@ class _Pool:
         """``rows`` weighted samples of k distinct balls without replacement, each row sorted."""
         if self.k == 0:
             return np.empty((rows, 0), dtype=np.int64)
-        out = self.balls[self.top(self.keys(rng, rows), self.k)]
+        out: np.ndarray = self.balls[self.top(self.keys(rng, rows), self.k)]
         out.sort(axis=1)
         return out
 
@@ -85,7 +85,9 @@ class _Pairs:
     def pick(self, rng: np.random.Generator, rows: int) -> np.ndarray:
         """Index of one pair per row, with probability proportional to the pick weights."""
         u = rng.random(rows) * self.cumulative[-1]
-        return np.minimum(np.searchsorted(self.cumulative, u, side="right"), len(self.cumulative) - 1)
+        last = len(self.cumulative) - 1
+        picked: np.ndarray = np.minimum(np.searchsorted(self.cumulative, u, side="right"), last)
+        return picked
 
 
 @dataclass(frozen=True)

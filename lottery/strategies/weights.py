@@ -13,7 +13,8 @@ def _no_information(freq: np.ndarray, gap: np.ndarray, draw_count: int) -> np.nd
     """Balls without an eligible draw in the window (see the module docstring)."""
     if draw_count == 0:
         return np.ones(len(freq), dtype=bool)
-    return (freq == 0) & (gap == 0)
+    unseen: np.ndarray = (freq == 0) & (gap == 0)
+    return unseen
 
 
 def _neutral_fill(w: np.ndarray, unseen: np.ndarray) -> np.ndarray:

@@ -142,7 +142,8 @@ def triplet_counts(
 def _rank_to_code(top: int, size: int, base: int) -> np.ndarray:
     """The ``base`` code (sum ball_j * base**(size-1-j), balls 1-based) of each colex rank."""
     balls = _colex(top, size).astype(np.intp) + 1
-    return sum(balls[j] * base ** (size - 1 - j) for j in range(size))
+    codes: np.ndarray = sum(balls[j] * base ** (size - 1 - j) for j in range(size))
+    return codes
 
 
 def _number_combos(values: np.ndarray, top: int, base: int) -> tuple[np.ndarray, np.ndarray]:
@@ -193,7 +194,7 @@ def _valid_codes(top_ball: int, size: int, base: int = 64) -> np.ndarray:
     """Codes of every ascending ``size``-tuple of balls 1..top_ball, encoded in ``base``."""
     grids = np.meshgrid(*(np.arange(1, top_ball + 1),) * size, indexing="ij")
     keep = np.all([grids[j] < grids[j + 1] for j in range(size - 1)], axis=0)
-    codes = sum(grids[j][keep] * base ** (size - 1 - j) for j in range(size))
+    codes: np.ndarray = sum(grids[j][keep] * base ** (size - 1 - j) for j in range(size))
     codes.setflags(write=False)
     return codes
 

@@ -66,8 +66,9 @@ def hot_cold(values: np.ndarray, top_ball: int, last_n: int, shown: int = 5) -> 
         )
 
     numbers = np.arange(top_ball)
-    hot_order = np.lexsort((numbers, -recent, upper))[:shown] if hot_possible else []
-    cold_order = np.lexsort((numbers, recent, lower))[:shown] if cold_possible else []
+    none = np.zeros(0, dtype=np.intp)
+    hot_order = np.lexsort((numbers, -recent, upper))[:shown] if hot_possible else none
+    cold_order = np.lexsort((numbers, recent, lower))[:shown] if cold_possible else none
     hot_crossing = int(np.sum(upper <= ALPHA))
     cold_crossing = int(np.sum(lower <= ALPHA))
     expected_hot, expected_cold = top_ball * hot_share, top_ball * cold_share

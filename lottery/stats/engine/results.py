@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 
+from lottery.games import Game
 from lottery.stats.engine.combos import pairs
 from lottery.stats.engine.counts import BallStats, ball_counts
 from lottery.stats.engine.gaps import ball_stats
@@ -13,7 +16,15 @@ from lottery.stats.engine.pools import _constant, pools
 from lottery.stats.engine.shapes import _shapes, distributions
 from lottery.stats.engine.uniformity import chi_square
 from lottery.stats.engine.window import DrawSet, _as_date, compact
-from lottery.stats.models import FullStats, NumberStat, QuickNumberStat, QuickStats, Randomness, StatsFilter
+from lottery.stats.models import (
+    DrawOut,
+    FullStats,
+    NumberStat,
+    QuickNumberStat,
+    QuickStats,
+    Randomness,
+    StatsFilter,
+)
 
 
 def _quick_numbers(ds: DrawSet, st: BallStats) -> list[QuickNumberStat]:
@@ -43,7 +54,18 @@ def _full_numbers(ds: DrawSet, st: BallStats) -> list[NumberStat]:
     ]
 
 
-def _window(ds: DrawSet, filters: StatsFilter, data_version: str) -> dict[str, object]:
+class _WindowFields(TypedDict):
+    """The fields both shapes of result start with."""
+
+    game: Game
+    filters: dict[str, object]
+    draw_count: int
+    first_draw: DrawOut
+    last_draw: DrawOut
+    data_version: str
+
+
+def _window(ds: DrawSet, filters: StatsFilter, data_version: str) -> _WindowFields:
     """The fields both shapes of result start with."""
     return {
         "game": ds.game,
