@@ -9,6 +9,7 @@ say "ruff"
 # One command per line: under `set -e` a failing command on the left of `&&` would not stop the script.
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+"$VENV/bin/mypy" --config-file pyproject.toml
 ensure_redis
 trap stop_private_redis EXIT
 ensure_chromium

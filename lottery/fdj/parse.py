@@ -8,442 +8,49 @@ prize amounts accept decimal commas, points, a missing leading zero and scientif
 A row that breaks any rule is never loaded and never dropped silently: it becomes a
 :class:`Reject` with its line number, raw text and a reason. A file that cannot be read at all
 raises :class:`FdjFileError` naming the file and the problem. Nothing here does I/O.
+
+This module reads whole files (:func:`parse_csv`, :func:`parse_file`, :func:`sniff_game`) and is the
+parser's interface; the parts live beside it: :mod:`~lottery.fdj.records` (what parsing yields),
+:mod:`~lottery.fdj.files` (archives, encodings, header names), :mod:`~lottery.fdj.fields` (one value),
+:mod:`~lottery.fdj.layout` (which column holds what) and :mod:`~lottery.fdj.rows` (one row).
 """
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
-import zipfile
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
-from lottery.fdj.guards import (
-    FdjFileError,
-    FileLimits,
-    check_archive,
-    check_entry_count,
-    check_lines,
-    check_member,
-    read_member,
-)
-from lottery.games import DrawKind, Game, check_draw, era_on
-
-__all__ = ["FdjFileError", "FileLimits"]
-
-
-class RowError(ValueError):
-    """One row cannot be read; the message is the reject reason."""
-
-
-@dataclass(frozen=True)
-class Prize:
-    """Winners and prize of one rank of one draw, as FDJ published them."""
-
-    table: str  # "main", "second" (Loto second draw) or "etoile_plus" (EuroMillions' French add-on)
-    rank: int
-    winners_france: int | None
-    winners_europe: int | None
-    amount: Decimal | None
-
-
-@dataclass(frozen=True)
-class ParsedDraw:
-    """One draw, normalised. ``balls``/``bonus`` keep FDJ's draw order."""
-
-    game: Game
-    kind: DrawKind
-    draw_date: date
-    tirage: int
-    balls: tuple[int, ...]
-    bonus: tuple[int, ...]
-    fdj_draw_id: str | None
-    claim_deadline: date | None
-    currency: str
-    prizes: tuple[Prize, ...]
-    line_no: int
-
-    @property
-    def numbers(self) -> tuple[int, ...]:
-        """Main numbers sorted ascending."""
-        return tuple(sorted(self.balls))
-
-    @property
-    def bonus_sorted(self) -> tuple[int, ...]:
-        """Bonus balls sorted ascending."""
-        return tuple(sorted(self.bonus))
-
-    @property
-    def key(self) -> tuple[DrawKind, date, int]:
-        """What identifies a draw within a game."""
-        return (self.kind, self.draw_date, self.tirage)
-
-
-@dataclass(frozen=True)
-class Reject:
-    """A row (or part of a row) that was not loaded, and why."""
-
-    line_no: int
-    raw_line: str
-    reason: str
-    kind: DrawKind | None = None
-
-
-@dataclass
-class ParsedFile:
-    """Everything one CSV yielded. Every data line is either in ``draws`` or in ``rejects``."""
-
-    source: str
-    game: Game
-    encoding: str
-    rows_read: int
-    draws: list[ParsedDraw] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    raw_lines: dict[int, str] = field(default_factory=dict, repr=False)
-
-    @property
-    def rejected_lines(self) -> set[int]:
-        """Lines whose main draw was rejected (a rejected second draw alone does not count)."""
-        return {r.line_no for r in self.rejects if r.kind in (None, DrawKind.MAIN, DrawKind.LOTO_6_49)}
-
-
-# ---------------------------------------------------------------------------------------------
-# Files and archives
-
-
-def is_zip(data: bytes, name: str) -> bool:
-    """Whether these bytes are read as a zip archive (by signature, or by name)."""
-    return data[:4] in (b"PK\x03\x04", b"PK\x05\x06") or name.lower().endswith(".zip")
-
-
-def iter_csv_members(data: bytes, name: str, limits: FileLimits | None = None) -> Iterator[tuple[str, bytes]]:
-    """Yield ``(name, csv bytes)`` for a CSV, or for each CSV inside an FDJ zip archive.
-
-    An archive is checked against ``limits`` before anything is inflated (entry count, member
-    names, each member's declared size and compression ratio) and each member is inflated in
-    chunks, stopping at its limit: a zip bomb costs at most one member limit of memory.
-    """
-    limits = limits or FileLimits()
-    if not is_zip(data, name):
-        yield name, data
-        return
-    check_entry_count(data, name, limits)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise FdjFileError(f"{name}: not a readable zip archive ({exc})") from exc
-    check_archive(archive, name, limits)
-    infos = sorted(
-        (i for i in archive.infolist() if i.filename.lower().endswith(".csv") and not i.is_dir()),
-        key=lambda i: i.filename,
-    )
-    if not infos:
-        shown = [i.filename[:120] for i in archive.infolist()[:10]]
-        raise FdjFileError(f"{name}: zip archive holds no .csv file ({shown}); nested archives are not read")
-    for info in infos:
-        check_member(info, f"{name}!{info.filename}", limits)
-    for info in infos:
-        label = f"{name}!{info.filename}"
-        try:
-            yield label, read_member(archive, info, label, limits)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-            raise FdjFileError(f"{label}: cannot be extracted ({exc})") from exc
-
-
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode FDJ bytes: UTF-8 (with or without BOM) where valid, else Windows-1252, else Latin-1."""
-    if not data.strip():
-        raise FdjFileError(f"{name}: file is empty")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise FdjFileError(
-            f"{name}: UTF-16 text; FDJ files are UTF-8 or Windows-1252, save it as one of these"
-        )
-    if b"\x00" in data:
-        raise FdjFileError(f"{name}: binary content (NUL bytes), not a CSV text file")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, "utf-8" if encoding == "utf-8-sig" else encoding
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
-
-
-def normalise_header(name: str) -> str:
-    """``numéro_de_tirage_dans_le_cycle `` -> ``numero_de_tirage_dans_le_cycle``."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return plain.strip().lower()
-
-
-# ---------------------------------------------------------------------------------------------
-# Field readers
-
-
-def parse_fdj_date(text: str) -> date:
-    """Read ``yyyymmdd``, ``dd/mm/yyyy`` or ``dd/mm/yy`` (two-digit years pivot at 1976)."""
-    value = text.strip()
-    try:
-        if re.fullmatch(r"\d{8}", value):
-            return date(int(value[:4]), int(value[4:6]), int(value[6:]))
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})", value)
-        if m:
-            day, month, year = (int(g) for g in m.groups())
-            if len(m.group(3)) == 2:
-                year += 1900 if year >= 76 else 2000
-            return date(year, month, day)
-    except ValueError as exc:
-        raise RowError(f"invalid date {value!r} ({exc})") from exc
-    raise RowError(f"unrecognised date {value!r}")
-
-
-def parse_ball(text: str, column: str) -> int:
-    """A ball number: digits only."""
-    value = text.strip()
-    if not (value.isascii() and value.isdigit()):
-        raise RowError(f"{column} is not a whole number: {value!r}")
-    return int(value)
-
-
-def parse_count(text: str, column: str) -> int | None:
-    """A winner count: digits, or empty for 'not published'."""
-    value = text.strip()
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()):
-        raise RowError(f"{column} is not a count: {value!r}")
-    return int(value)
-
-
-_AMOUNT = re.compile(r"(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
-
-
-def parse_amount(text: str, column: str) -> Decimal | None:
-    """A prize amount: ``268526,70``, ``,90``, ``93.4``, ``3,3E+7``; empty for 'not published'."""
-    value = text.strip()
-    if not value:
-        return None
-    if not _AMOUNT.fullmatch(value):
-        raise RowError(f"{column} is not an amount: {value!r}")
-    try:
-        return Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid numbers
-        raise RowError(f"{column} is not an amount: {value!r}") from exc
-
-
-# ---------------------------------------------------------------------------------------------
-# Layout: which column holds what
-
-
-_PRIZE_COLUMN = re.compile(
-    r"(?P<what>nombre_de_gagnant_au|rapport_du)_rang_?(?P<rank>\d+)"
-    r"(?:_(?P<table>euro_millions|second_tirage|etoile\+))?(?:_en_(?P<region>france|europe))?"
-)
-_PRIZE_TABLES = {None: "main", "euro_millions": "main", "second_tirage": "second", "etoile+": "etoile_plus"}
-
-
-@dataclass(frozen=True)
-class _PrizeColumns:
-    table: str
-    rank: int
-    winners_france: int | None = None
-    winners_europe: int | None = None
-    amount: int | None = None
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Column positions found in one file's header."""
-
-    game: Game
-    kind: DrawKind
-    width: int
-    date: int
-    balls: tuple[int, ...]
-    bonus: tuple[int, ...]
-    draw_id: int | None
-    tirage: int | None
-    claim_deadline: int | None
-    currency: int | None
-    sorted_combination: tuple[int, ...]
-    second_balls: tuple[int, ...]
-    second_combination: int | None
-    prizes: tuple[_PrizeColumns, ...]
-
-
-def detect_layout(header: list[str], name: str) -> Layout:
-    """Find every column this parser needs by name, or say which ones are missing."""
-    cols = {h: i for i, h in enumerate(header) if h}
-
-    def need(*names: str) -> tuple[int, ...]:
-        return tuple(cols[n] for n in names)
-
-    def has(*names: str) -> bool:
-        return all(n in cols for n in names)
-
-    if has("etoile_1", "etoile_2"):
-        game, kind = Game.EUROMILLIONS, DrawKind.MAIN
-        balls, bonus = [f"boule_{i}" for i in range(1, 6)], ["etoile_1", "etoile_2"]
-        combos = ("boules_gagnantes_en_ordre_croissant", "etoiles_gagnantes_en_ordre_croissant")
-    elif has("numero_chance"):
-        game, kind = Game.LOTO, DrawKind.MAIN
-        balls, bonus = [f"boule_{i}" for i in range(1, 6)], ["numero_chance"]
-        combos = ("combinaison_gagnante_en_ordre_croissant",)
-    elif has("boule_6", "boule_complementaire"):
-        game, kind = Game.LOTO, DrawKind.LOTO_6_49
-        balls, bonus = [f"boule_{i}" for i in range(1, 7)], ["boule_complementaire"]
-        combos = ("combinaison_gagnante_en_ordre_croissant",)
-    else:
-        shown = ", ".join(h[:40] for h in header[:8] if h)[:200] or "(none)"
-        raise FdjFileError(
-            f"{name}: not an FDJ draw history: no EuroMillions (etoile_1/etoile_2) or Loto "
-            f"(numero_chance, or boule_6/boule_complementaire) columns; header starts {shown}"
-        )
-    missing = [c for c in ["date_de_tirage", *balls, *bonus] if c not in cols]
-    if missing:
-        raise FdjFileError(f"{name}: missing column(s) {', '.join(missing)}")
-
-    prize_cols: dict[tuple[str, int], dict[str, int]] = {}
-    for h, i in cols.items():
-        m = _PRIZE_COLUMN.fullmatch(h)
-        if not m:
-            continue
-        slot = prize_cols.setdefault((_PRIZE_TABLES[m["table"]], int(m["rank"])), {})
-        if m["what"] == "rapport_du":
-            slot["amount"] = i
-        else:
-            slot["winners_europe" if m["region"] == "europe" else "winners_france"] = i
-    second = [f"boule_{i}_second_tirage" for i in range(1, 6)]
-    return Layout(
-        game=game,
-        kind=kind,
-        width=len(header),
-        date=cols["date_de_tirage"],
-        balls=need(*balls),
-        bonus=need(*bonus),
-        draw_id=cols.get("annee_numero_de_tirage"),
-        tirage=cols.get("1er_ou_2eme_tirage"),
-        claim_deadline=cols.get("date_de_forclusion"),
-        currency=cols.get("devise"),
-        sorted_combination=tuple(cols[c] for c in combos if c in cols),
-        second_balls=need(*second) if has(*second) else (),
-        second_combination=cols.get("combinaison_gagnant_second_tirage_en_ordre_croissant"),
-        prizes=tuple(_PrizeColumns(table=t, rank=r, **slot) for (t, r), slot in sorted(prize_cols.items())),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Rows
-
-
-def _read_prizes(fields: list[str], layout: Layout, table: str, header: list[str]) -> tuple[Prize, ...]:
-    out = []
-    for pc in layout.prizes:
-        if pc.table != table:
-            continue
-
-        def count(idx: int | None) -> int | None:
-            return None if idx is None else parse_count(fields[idx], header[idx])
-
-        prize = Prize(
-            table=pc.table,
-            rank=pc.rank,
-            winners_france=count(pc.winners_france),
-            winners_europe=count(pc.winners_europe),
-            amount=None if pc.amount is None else parse_amount(fields[pc.amount], header[pc.amount]),
-        )
-        if (prize.winners_france, prize.winners_europe, prize.amount) != (None, None, None):
-            out.append(prize)
-    return tuple(out)
-
-
-def _check_combination(text: str, expected: tuple[int, ...], column: str) -> None:
-    written = tuple(int(x) for x in re.findall(r"\d+", text))
-    if written and written != expected:
-        raise RowError(f"{column} {text.strip()!r} disagrees with the balls {list(expected)}")
-
-
-def _validate(draw: ParsedDraw, today: date | None) -> None:
-    if today is not None and draw.draw_date > today:
-        raise RowError(f"draw date {draw.draw_date.isoformat()} is in the future")
-    era = era_on(draw.game, draw.kind, draw.draw_date)
-    if era is None:
-        raise RowError(f"no {draw.game} {draw.kind} draw existed on {draw.draw_date.isoformat()}")
-    problem = check_draw(era, draw.draw_date, draw.balls, draw.bonus)
-    if problem:
-        raise RowError(problem)
-
-
-def _read_row(
-    fields: list[str], layout: Layout, header: list[str], line_no: int, today: date | None
-) -> tuple[ParsedDraw, ParsedDraw | RowError | None]:
-    """The row's main draw, and its second draw (or why that was rejected) where the file has one."""
-    day = parse_fdj_date(fields[layout.date])
-    balls = tuple(parse_ball(fields[i], header[i]) for i in layout.balls)
-    bonus = tuple(parse_ball(fields[i], header[i]) for i in layout.bonus)
-    expected = tuple(sorted(balls))
-    for i in layout.sorted_combination:
-        column = header[i]
-        if column.startswith("etoiles"):
-            _check_combination(fields[i], tuple(sorted(bonus)), column)
-        elif layout.kind == DrawKind.MAIN and layout.game == Game.LOTO:
-            _check_combination(fields[i], (*expected, *bonus), column)
-        else:
-            _check_combination(fields[i], expected, column)
-    draw_id = (fields[layout.draw_id].strip() or None) if layout.draw_id is not None else None
-    tirage = parse_ball(fields[layout.tirage], header[layout.tirage]) if layout.tirage is not None else 1
-    if tirage not in (1, 2):
-        raise RowError(f"1er_ou_2eme_tirage must be 1 or 2, got {tirage}")
-    deadline_text = fields[layout.claim_deadline].strip() if layout.claim_deadline is not None else ""
-    currency = fields[layout.currency].strip().lower() if layout.currency is not None else ""
-    draw = ParsedDraw(
-        game=layout.game,
-        kind=layout.kind,
-        draw_date=day,
-        tirage=tirage,
-        balls=balls,
-        bonus=bonus,
-        fdj_draw_id=draw_id,
-        claim_deadline=parse_fdj_date(deadline_text) if deadline_text else None,
-        currency=currency or "eur",
-        prizes=_read_prizes(fields, layout, "main", header)
-        + _read_prizes(fields, layout, "etoile_plus", header),
-        line_no=line_no,
-    )
-    _validate(draw, today)
-    return draw, _read_second(fields, layout, header, draw, today)
-
-
-def _read_second(
-    fields: list[str], layout: Layout, header: list[str], main: ParsedDraw, today: date | None
-) -> ParsedDraw | RowError | None:
-    if not layout.second_balls or not any(fields[i].strip() for i in layout.second_balls):
-        return None
-    try:
-        balls = tuple(parse_ball(fields[i], header[i]) for i in layout.second_balls)
-        if layout.second_combination is not None:
-            column = header[layout.second_combination]
-            _check_combination(fields[layout.second_combination], tuple(sorted(balls)), column)
-        second = ParsedDraw(
-            game=Game.LOTO,
-            kind=DrawKind.LOTO_SECOND,
-            draw_date=main.draw_date,
-            tirage=1,
-            balls=balls,
-            bonus=(),
-            fdj_draw_id=main.fdj_draw_id,
-            claim_deadline=main.claim_deadline,
-            currency=main.currency,
-            prizes=_read_prizes(fields, layout, "second", header),
-            line_no=main.line_no,
-        )
-        _validate(second, today)
-    except RowError as exc:
-        return exc
-    return second
+from lottery.fdj.fields import parse_amount, parse_ball, parse_count, parse_fdj_date
+from lottery.fdj.files import decode, is_zip, iter_csv_members, normalise_header
+from lottery.fdj.guards import FdjFileError, FileLimits, check_lines
+from lottery.fdj.layout import Layout, detect_layout
+from lottery.fdj.records import ParsedDraw, ParsedFile, Prize, Reject, RowError
+from lottery.fdj.rows import _read_row
+from lottery.games import DrawKind, Game
+
+__all__ = [
+    "FdjFileError",
+    "FileLimits",
+    "Layout",
+    "ParsedDraw",
+    "ParsedFile",
+    "Prize",
+    "Reject",
+    "RowError",
+    "decode",
+    "detect_layout",
+    "is_zip",
+    "iter_csv_members",
+    "normalise_header",
+    "parse_amount",
+    "parse_ball",
+    "parse_count",
+    "parse_csv",
+    "parse_fdj_date",
+    "parse_file",
+    "rows_end_with_separator",
+    "sniff_game",
+    "split_fields",
+]
 
 
 def rows_end_with_separator(header_line: str, data_lines: list[str]) -> bool:

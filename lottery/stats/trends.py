@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -337,7 +338,7 @@ def series_out(points: Sequence[BallPoint]) -> tuple[list[WindowOut], list[BallS
         windows.setdefault(p.label, WindowOut(label=p.label, period_end=p.period_end, draws=p.draws))
     index = {label: i for i, label in enumerate(windows)}
     n = len(windows)
-    by_number: dict[int, dict[str, list]] = {}
+    by_number: dict[int, dict[str, list[Any]]] = {}  # each field's values, by getattr
     fields = ("count", "eligible_draws", "frequency", "expected", "max_gap", "current_gap")
     for p in points:
         row = by_number.setdefault(p.number, {f: [None] * n for f in fields})

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lottery.stats import engine
-from lottery.stats.engine import full_stats, quick_stats, triplet_counts
+from lottery.stats.engine import full_stats, passes, quick_stats, triplet_counts
 from lottery.stats.models import StatsFilter
 from tests.stats import engine_before
 from tests.stats.test_properties import Window, windows
@@ -26,9 +26,9 @@ def test_full_and_quick_stats_equal_the_engine_before(block: int | None, threade
     filters = StatsFilter()
     with pytest.MonkeyPatch.context() as patch:
         if block is not None:  # small blocks make every window cross many block boundaries
-            patch.setattr(engine, "BLOCK_DRAWS", block)
+            patch.setattr(passes, "BLOCK_DRAWS", block)
         # Large windows run their passes on threads: here every window does.
-        patch.setattr(engine, "PARALLEL_FROM_DRAWS", 1 if threaded else 1 << 62)
+        patch.setattr(passes, "PARALLEL_FROM_DRAWS", 1 if threaded else 1 << 62)
         full = full_stats(ds, filters, "v").model_dump()
         quick = quick_stats(ds, filters, "v").model_dump()
     assert_same(full, engine_before.full_stats(ds, filters, "v").model_dump())
