@@ -380,9 +380,11 @@ class Platform:
     def supervise(self, now: float) -> None:
         """One look at every service: note deaths, clear what they left, restart those that are due."""
         for service in self.services:
-            if service.given_up or service.running:
+            if service.running:
                 continue
-            if service.restart_at is None:
+            if service.given_up:
+                self._group_cleared(service, now)  # its leftovers still go
+            elif service.restart_at is None:
                 self._died(service, now)
             elif now >= service.restart_at and self._group_cleared(service, now):
                 self._restart(service)
@@ -418,8 +420,12 @@ class Platform:
         if not service.group_alive():
             return True
         if now >= service.kill_at:
-            say(f"{service.name}: leftovers of its process group did not stop: killing them")
+            say(
+                f"{service.name}: what is left of its process group did not stop in "
+                f"{self.policy.grace_s:.0f} s: killing it"
+            )
             service.signal_group(signal.SIGKILL)
+            service.kill_at = float("inf")  # once; the kernel does the rest
         return False
 
     def _restart(self, service: Service) -> None:
