@@ -31,7 +31,7 @@ from tests.e2e.test_platform import processes_with
 from tests.redis_fixtures import BROKER_DB, CACHE_DB, free_port, redis_server_url
 from tests.serving_fixtures import PROJECT_ROOT, Published
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the first case also starts the platform
 
 BIG = {"strategy": "combination_based", "count": 10_000}  # seconds of work for a pool process
 COMES_BACK_S = 240  # generous: a restart of `dagster dev` loads both code locations on a busy machine
