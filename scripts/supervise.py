@@ -9,8 +9,13 @@
    Celery worker, each in its own process group, their logs prefixed with their name.
 4. "all services up" with the URLs once the UI (GraphQL), the API (/health) and the worker (ping) answer.
 
-On SIGINT/SIGTERM (or if a service dies) every child is stopped (SIGINT/SIGTERM, then SIGKILL after a
-grace period), so nothing is left holding the DuckDB file.
+A service that dies after that is restarted, the others serving meanwhile: what is left of its process
+group is stopped, then it starts again after an exponential backoff (``RestartPolicy``). One that dies
+more than ``SUPERVISE_RESTART_LIMIT`` times within ``SUPERVISE_RESTART_WINDOW_S`` is given up on (said
+loudly); the rest keeps running. A service that dies before "all services up" stops everything.
+
+On SIGINT/SIGTERM every child is stopped (SIGINT/SIGTERM, then SIGKILL after a grace period), so
+nothing is left holding the DuckDB file. See docs/operators/supervision.md.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +40,57 @@ import redis
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GRACE_S = 25.0
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """How a service that died is restarted: after ``backoff_s`` doubled at each recent death (at most
+    ``backoff_max_s``), and not more than ``limit`` times within ``window_s`` (then given up on).
+    Leftovers of its process group get ``grace_s`` to stop before SIGKILL."""
+
+    backoff_s: float = 1.0
+    backoff_max_s: float = 30.0
+    limit: int = 5
+    window_s: float = 300.0
+    grace_s: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> RestartPolicy:
+        """The defaults, each overridable by its SUPERVISE_RESTART_* environment variable."""
+        d = cls()
+        return cls(
+            backoff_s=_env_float("SUPERVISE_RESTART_BACKOFF_S", d.backoff_s),
+            backoff_max_s=_env_float("SUPERVISE_RESTART_BACKOFF_MAX_S", d.backoff_max_s),
+            limit=int(_env_float("SUPERVISE_RESTART_LIMIT", d.limit)),
+            window_s=_env_float("SUPERVISE_RESTART_WINDOW_S", d.window_s),
+            grace_s=_env_float("SUPERVISE_RESTART_GRACE_S", d.grace_s),
+        )
+
+    def delay(self, recent_deaths: int) -> float:
+        """Seconds to wait before the restart that follows the ``recent_deaths``-th death in the window."""
+        return min(self.backoff_s * 2 ** max(recent_deaths - 1, 0), self.backoff_max_s)
+
+
+def describe_exit(returncode: int | None) -> str:
+    """``exit code 1`` or ``killed by SIGKILL`` (Popen gives -N for a signal N)."""
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit code {returncode}"
+
+
+def shout(message: str) -> None:
+    """A line of the supervisor's own that must not be missed (bold red)."""
+    print(f"\033[1;31m[platform] {message}\033[0m", flush=True)
 
 
 def say(message: str) -> None:
@@ -62,11 +120,19 @@ class Service:
     name: str
     argv: list[str]
     stop_signal: signal.Signals = signal.SIGTERM
+    # Runs before each restart, once its process group is gone (e.g. failing the runs it killed).
+    before_restart: Callable[[], None] | None = None
     proc: subprocess.Popen[bytes] | None = None
     threads: list[threading.Thread] = field(default_factory=list)
+    started_at: float = 0.0
+    deaths: deque[float] = field(default_factory=deque)  # monotonic times of unexpected exits
+    restart_at: float | None = None  # a restart is due then (set while it is down)
+    kill_at: float = 0.0  # leftovers of its group get SIGKILL from then
+    given_up: bool = False
 
     def start(self, env: dict[str, str]) -> None:
         """Start it."""
+        self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
             self.argv,
             env=env,
@@ -121,6 +187,7 @@ class Platform:
         self.api_port = int(self.env.get("API_PORT", "8000"))
         self.services: list[Service] = []
         self.stopping = threading.Event()
+        self.policy = RestartPolicy.from_env()
 
     # -- set-up ----------------------------------------------------------------------------------
 
@@ -240,6 +307,7 @@ class Platform:
                 ],
                 # dagster dev stops its webserver, daemon and code servers on SIGINT
                 stop_signal=signal.SIGINT,
+                before_restart=self.fail_runs_of_dead_dagster,
             ),
             Service(
                 "api",
@@ -308,6 +376,76 @@ class Platform:
             celery.close()
         return not pending
 
+    # -- supervision -----------------------------------------------------------------------------
+
+    def fail_runs_of_dead_dagster(self) -> None:
+        """Runs the dead ``dagster dev`` group was executing are FAILURE before it starts again."""
+        try:
+            self.prepare()
+        except Exception as exc:  # the restart matters more; the orphaned-run sensor retries
+            say(f"could not check for runs left STARTED ({type(exc).__name__}: {exc})")
+
+    def supervise(self, now: float) -> None:
+        """One look at every service: note deaths, clear what they left, restart those that are due."""
+        for service in self.services:
+            if service.running:
+                continue
+            if service.given_up:
+                self._group_cleared(service, now)  # its leftovers still go
+            elif service.restart_at is None:
+                self._died(service, now)
+            elif now >= service.restart_at and self._group_cleared(service, now):
+                self._restart(service)
+
+    def _died(self, service: Service, now: float) -> None:
+        assert service.proc is not None
+        cause = describe_exit(service.proc.returncode)
+        ran = now - service.started_at
+        service.deaths.append(now)
+        while service.deaths and service.deaths[0] < now - self.policy.window_s:
+            service.deaths.popleft()
+        service.signal_group(service.stop_signal)  # what is left of it: pool processes, dagster's children
+        service.kill_at = now + self.policy.grace_s
+        recent = len(service.deaths)
+        if recent > self.policy.limit:
+            service.given_up = True
+            shout(
+                f"GIVING UP on {service.name}: it died {recent} times within {self.policy.window_s:.0f} s "
+                f"(last: {cause} after {ran:.1f} s). It is NOT restarted; the other services keep running. "
+                "Read its log above, fix the cause, then restart the platform."
+            )
+            return
+        delay = self.policy.delay(recent)
+        service.restart_at = now + delay
+        say(
+            f"{service.name} (pid {service.proc.pid}) died unexpectedly: {cause} after running {ran:.1f} s; "
+            f"restart {recent} of at most {self.policy.limit} within {self.policy.window_s:.0f} s, "
+            f"in {delay:.1f} s"
+        )
+
+    def _group_cleared(self, service: Service, now: float) -> bool:
+        """Whether nothing of the dead service's process group is left (SIGKILL past the grace)."""
+        if not service.group_alive():
+            return True
+        if now >= service.kill_at:
+            say(
+                f"{service.name}: what is left of its process group did not stop in "
+                f"{self.policy.grace_s:.0f} s: killing it"
+            )
+            service.signal_group(signal.SIGKILL)
+            service.kill_at = float("inf")  # once; the kernel does the rest
+        return False
+
+    def _restart(self, service: Service) -> None:
+        if service.before_restart is not None:
+            service.before_restart()
+        if self.stopping.is_set():
+            return
+        service.restart_at = None
+        service.start(self.env)
+        assert service.proc is not None
+        say(f"restarted {service.name} (pid {service.proc.pid})")
+
     def shutdown(self) -> None:
         """Stop every service and wait for every process of every group to end."""
         self.stopping.set()
@@ -361,10 +499,7 @@ def main() -> int:
             say("a service did not come up (see its log above): stopping everything")
             return 1
         while not interrupted.is_set():
-            dead = [s.name for s in platform.services if not s.running]
-            if dead:
-                say(f"{', '.join(dead)} stopped unexpectedly: stopping everything")
-                return 1
+            platform.supervise(time.monotonic())
             interrupted.wait(0.5)
         return 0
     finally:
