@@ -24,13 +24,16 @@ K = 5
 MIN_N, MAX_N = 5, 20
 LETTERS = "abcdefghijklmnopqrst"
 
-# Best known sizes from the literature, with the source's key in the table's "sources".
+# Best known sizes from the literature, with the source's key in the table's "sources". EXACT:
+# the sources whose sizes are proven minima (a smaller design would be a bug, not a record).
+EXACT_SOURCES = frozenset({"A066010", "full", "bound"})
 KNOWN: dict[tuple[int, int, int], tuple[int, str]] = {
     (8, 4, 4): (20, "A066010"),
     (9, 4, 4): (30, "A066010"),
     (10, 4, 4): (51, "A066010"),
     (11, 4, 4): (66, "A066010"),
     (12, 4, 4): (113, "A066010"),
+    (16, 3, 3): (65, "LJCR"),
 } | {(n, 5, 5): (comb(n, 5), "full") for n in range(MIN_N, MAX_N + 1)}
 
 

@@ -402,8 +402,8 @@ def estimate_seconds(spec: WheelSpec) -> float:
     """
     if in_table(spec):
         size = wheel_table.design_size(spec.n, spec.match, spec.if_drawn)
-        cells = size * (spec.subsets + sum(comb(spec.n, j) for j in range(spec.match, spec.k + 1)))
-        return TABLE_OVERHEAD_S + cells / CELLS_PER_S
+        checked = size * (spec.subsets + sum(comb(spec.n, j) for j in range(spec.match, spec.k + 1)))
+        return TABLE_OVERHEAD_S + checked / CELLS_PER_S
     u = spec.subsets
     bound = lower_bound(spec.n, spec.k, spec.match, spec.if_drawn).value
     greedy_steps, local_steps = 2 * bound, search_steps(spec)
