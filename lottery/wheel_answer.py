@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from lottery import wheel_table
 from lottery.wheels import Chance, Wheel, p_condition, p_ticket_at_least, p_wheel_at_least
 
 if TYPE_CHECKING:
@@ -22,6 +23,20 @@ def chance(fraction: Fraction) -> dict[str, Any]:
         "numerator": c.numerator,
         "denominator": c.denominator,
         "one_in": round(c.one_in, 2) if c.one_in is not None else None,
+    }
+
+
+def best_known(wheel: Wheel) -> dict[str, Any] | None:
+    """The best known size of the design (main tickets and with the bonus choices) and its source,
+    or None when no record is known (the size is then what the offline search reached)."""
+    if wheel.best_known is None:
+        return None
+    citation = wheel_table.sources().get(wheel.source, wheel.source) if wheel.from_table else wheel.source
+    return {
+        "value": wheel.best_known,
+        "tickets": wheel.best_known * len(wheel.spec.bonus_choices),
+        "source": wheel.source,
+        "citation": citation,
     }
 
 
@@ -82,6 +97,8 @@ def wheel_answer(
             "design": f"n={n}, k={spec.k}, t={t}, m={m}",
             "tickets": wheel.lower_bound.value * len(choices),
         },
+        "best_known": best_known(wheel),
+        "optimal": len(wheel.tickets) == wheel.lower_bound.value,
         "full_wheel": wheel.full_wheel,
         "p_condition": cond,
         "odds": {
@@ -91,6 +108,7 @@ def wheel_answer(
             "p_any_of_as_many_independent_random_tickets": float(independent),
         },
         "search": {
+            "from_table": wheel.from_table,
             "greedy_tickets": wheel.greedy_size,
             "local_search_steps": wheel.steps,
             "duration_ms": round(duration_s * 1000, 1),

@@ -6,8 +6,12 @@ Tickets are ``k``-subsets of the player's numbers (``k`` = the main numbers of a
 game's current era, 5). In design terms this is a lotto design L(n, k, m, t), a covering design
 C(n, k, t) when ``m == t``.
 
-How a wheel is built (numpy only, deterministic for a seed: ``np.random.default_rng(seed)`` and an
-iteration budget, never the clock):
+Where a wheel comes from: the shipped table (``lottery.wheel_table``: for every design the API
+offers on 5 to 20 numbers, the smallest wheel found offline by ``scripts/build_wheel_table.py``),
+relabelled onto the player's numbers by a permutation drawn from the seed, then verified again on
+those numbers (step 4). A design missing from the table (none the API offers) falls back to the
+search below (:func:`search_wheel`; numpy only, deterministic for a seed:
+``np.random.default_rng(seed)`` and an iteration budget, never the clock):
 
 1. Numbers are bit masks over the player's ``n`` numbers (bit ``i`` = the ``i``-th smallest);
    ``|A ∩ B|`` is ``popcount(A & B)`` (``np.bitwise_count``), vectorised over all m-subsets.
@@ -50,6 +54,7 @@ from math import comb
 
 import numpy as np
 
+from lottery import wheel_table
 from lottery.games import Era, Game, current_era
 
 MAX_NUMBERS = 20
@@ -60,6 +65,7 @@ MIN_STEPS, MAX_STEPS = 1_000, 20_000
 STEPS_PER_BOUND_TICKET = 100
 TEMPERATURE = 0.25
 VERIFY_CHUNK_CELLS = 4_000_000
+TABLE_OVERHEAD_S = 0.01  # a design of the table: relabelling and numpy calls besides the checks
 # Speed of the search on the reference machine (2 shared cores), from bench.bench_wheels: per-step
 # overhead of numpy calls, and popcount cells per second. Only used to decide inline vs queued.
 STEP_S = 1.5e-4
@@ -145,6 +151,9 @@ class Wheel:
     lower_bound: LowerBound
     greedy_size: int
     steps: int
+    best_known: int | None = None  # best known size from the literature (or a met lower bound)
+    source: str = "search"  # where that size comes from (a key of the table's sources), or "search"
+    from_table: bool = False
 
     @property
     def full_wheel(self) -> int:
@@ -366,9 +375,17 @@ def verify(n: int, k: int, t: int, m: int, tickets: np.ndarray) -> Verification:
 # The search
 
 
+def in_table(spec: WheelSpec) -> bool:
+    """Is the design in the shipped table (answered without a search)."""
+    return wheel_table.has_design(spec.n, spec.match, spec.if_drawn)
+
+
 def search_steps(spec: WheelSpec) -> int:
     """Local-search steps for a design: :data:`STEPS_PER_BOUND_TICKET` per ticket of the lower
-    bound (bigger wheels need more), within bounds and a budget of popcount cells."""
+    bound (bigger wheels need more), within bounds and a budget of popcount cells; 0 for a design
+    of the table (no search)."""
+    if in_table(spec):
+        return 0
     bound = lower_bound(spec.n, spec.k, spec.match, spec.if_drawn).value
     wanted = max(MIN_STEPS, min(MAX_STEPS, STEPS_PER_BOUND_TICKET * bound))
     return max(1, min(wanted, SEARCH_CELLS // (2 * spec.subsets)))
@@ -380,7 +397,13 @@ def estimate_seconds(spec: WheelSpec) -> float:
     Greedy: about one step per ticket (taken as twice the lower bound), each scoring candidates
     against the m-subsets still uncovered (half of them on average); then the local-search steps.
     Each step costs :data:`STEP_S` of overhead plus its popcount cells at :data:`CELLS_PER_S`.
+    A design of the table costs its checks only: every m-subset, then the odds over every
+    j-subset (j >= t), against each of its tickets.
     """
+    if in_table(spec):
+        size = wheel_table.design_size(spec.n, spec.match, spec.if_drawn)
+        checked = size * (spec.subsets + sum(comb(spec.n, j) for j in range(spec.match, spec.k + 1)))
+        return TABLE_OVERHEAD_S + checked / CELLS_PER_S
     u = spec.subsets
     bound = lower_bound(spec.n, spec.k, spec.match, spec.if_drawn).value
     greedy_steps, local_steps = 2 * bound, search_steps(spec)
@@ -472,7 +495,35 @@ class _Search:
 
 
 def build_wheel(spec: WheelSpec, seed: int | None = None, progress: Progress | None = None) -> Wheel:
-    """Build, shrink and exhaustively verify a wheel for ``spec`` (deterministic for ``seed``).
+    """The table's wheel for ``spec`` relabelled onto the player's numbers (a permutation drawn
+    from ``seed``), verified over every m-subset of them; the search (:func:`search_wheel`) for a
+    design the table lacks."""
+    if not in_table(spec):
+        return search_wheel(spec, seed, progress)
+    seed = secrets.randbits(63) if seed is None else seed
+    design = wheel_table.design(spec.n, spec.match, spec.if_drawn)
+    tickets = wheel_table.relabel(design.tickets, spec.numbers, np.random.default_rng(seed))
+    check = verify(spec.n, spec.k, spec.match, spec.if_drawn, _ticket_masks(spec.numbers, tickets))
+    if not check.ok:
+        raise WheelError(f"the table's wheel misses {check.uncovered} m-subsets once relabelled")
+    if progress is not None:
+        progress(spec.subsets, spec.subsets)
+    return Wheel(
+        spec=spec,
+        seed=seed,
+        tickets=tickets,
+        verification=check,
+        lower_bound=lower_bound(spec.n, spec.k, spec.match, spec.if_drawn),
+        greedy_size=design.start_size,
+        steps=0,
+        best_known=design.best_known,
+        source=design.source,
+        from_table=True,
+    )
+
+
+def search_wheel(spec: WheelSpec, seed: int | None = None, progress: Progress | None = None) -> Wheel:
+    """Build, shrink and exhaustively verify a wheel for ``spec`` by search (deterministic for ``seed``).
 
     ``progress(done, total)`` is called along the way (m-subsets covered by the greedy phase, then
     local-search steps), last with ``done == total``.

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from config.settings import Settings
+from lottery import wheel_table
 from lottery.games import Game
 from lottery.prices import price_on
 from tests.redis_fixtures import BROKER_DB, redis_server_url
@@ -63,6 +64,32 @@ def test_inline_wheel_is_verified_priced_and_deterministic(client: TestClient) -
     assert "same as for any tickets" in body["note"]
     again = client.post("/api/euromillions/wheel", json=EXAMPLE).json()
     assert again["tickets"] == body["tickets"]
+
+
+def test_answer_is_the_tables_wheel_with_its_bound_and_best_known(client: TestClient) -> None:
+    """10 numbers, 4 if 4: the table's 51 tickets (C(10,5,4) = 51), Schönheim bound 50 beside it."""
+    numbers = [4, 9, 12, 17, 22, 26, 31, 38, 43, 47]
+    body = {"numbers": numbers, "guarantee": {"match": 4, "if_drawn": 4}, "seed": 5}
+    response = client.post("/api/euromillions/wheel", json=body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["count"] == wheel_table.design(10, 4, 4).size == 51
+    assert answer["lower_bound"]["value"] == 50
+    assert answer["best_known"]["value"] == 51
+    assert answer["best_known"]["source"] == "A066010"
+    assert "A066010" in answer["best_known"]["citation"]
+    assert answer["optimal"] is False
+    assert answer["search"]["from_table"] is True
+    assert covered(numbers, answer["tickets"], 4, 4)
+    # a design without a published record: best_known is null, the bound is still there
+    open_design = {"numbers": list(range(1, 17)), "guarantee": {"match": 3, "if_drawn": 5}}
+    answer = client.post("/api/euromillions/wheel", json=open_design).json()
+    design = wheel_table.design(16, 3, 5)
+    assert answer["count"] == design.size
+    assert answer["lower_bound"]["value"] == design.lower_bound
+    assert "best_known" in answer
+    assert (answer["best_known"] is None) == (design.best_known is None)
+    assert answer["optimal"] is design.optimal
 
 
 def test_inline_loto_wheel_with_chance_number(client: TestClient) -> None:
@@ -190,7 +217,7 @@ def test_bad_input_is_422_with_reason_before_anything_is_queued(
 
 
 def test_too_long_a_search_is_422(redis_url: str, tmp_path: Path) -> None:
-    settings = Settings(serving_dir=tmp_path, redis_url=redis_url, wheel_max_search_s=0.1)
+    settings = Settings(serving_dir=tmp_path, redis_url=redis_url, wheel_max_search_s=0.001)
     with TestClient(create_app(settings)) as c:
         response = c.post("/api/euromillions/wheel", json=EXAMPLE)
     assert response.status_code == 422

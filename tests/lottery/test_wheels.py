@@ -15,10 +15,12 @@ from lottery.wheels import (
     WheelRequestError,
     build_wheel,
     check_wheel,
+    estimate_seconds,
     lower_bound,
     p_condition,
     p_wheel_at_least,
     schonheim,
+    search_wheel,
     tickets_hit,
     verify,
 )
@@ -167,8 +169,20 @@ def test_impossible_requests(
 
 
 def test_too_long_a_search_is_refused_before_it_runs() -> None:
+    spec = check_wheel(Game.EUROMILLIONS, list(range(1, 21)), 4, 4)
     with pytest.raises(WheelRequestError, match="too large a search"):
-        check_wheel(Game.EUROMILLIONS, list(range(1, 21)), 4, 4, max_seconds=0.5)
+        check_wheel(Game.EUROMILLIONS, list(range(1, 21)), 4, 4, max_seconds=estimate_seconds(spec) / 2)
+
+
+@pytest.mark.parametrize(("n", "t", "m"), DESIGNS)
+def test_search_alone_still_builds_verified_wheels(n: int, t: int, m: int) -> None:
+    """The search (for designs outside the table) verifies what it returns, never beats the bound."""
+    spec = check_wheel(Game.EUROMILLIONS, picked(n), t, m)
+    wheel = search_wheel(spec, seed=3)
+    assert not wheel.from_table
+    assert wheel.verification.ok
+    assert brute_force_ok(spec.numbers, wheel.tickets, t, m)
+    assert wheel.lower_bound.value <= len(wheel.tickets) <= wheel.greedy_size
 
 
 def test_loto_tickets_use_the_chance_number() -> None:

@@ -1,4 +1,4 @@
-/** Systèmes: a wheel answered inline, one queued on the real worker with its progress, a 422 by its field, axe. */
+/** Systèmes: a wheel answered inline, one from the shipped table on 20 numbers with its bound and best known, a 422 by its field, axe. */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, openScreen, test } from "./fixtures";
 
@@ -28,29 +28,26 @@ test("Systèmes: an inline wheel is verified and matches the API; no serious axe
   }
 });
 
-test("Systèmes: 20 numbers, 3 if 3 is queued on the real worker; the bar only moves forward, then the verified wheel", async ({ page }) => {
+test("Systèmes: 20 numbers, 3 if 3 comes at once from the shipped table, verified, with the bound and the best known beside it", async ({ page }) => {
   await openScreen(page, "/systemes", "form.wheelform");
   const picks = page.getByRole("group", { name: /Vos numéros/ });
   for (const n of [1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14]) await picks.getByRole("button", { name: String(n), exact: true }).click();
   await expect(page.getByText("Vos numéros (20 choisis")).toBeVisible();
   await page.getByLabel(/^Garantie/).selectOption("3");
   await page.getByLabel(/si ce nombre/).selectOption("3");
-  const queued = page.waitForResponse((r) => r.url().endsWith("/api/euromillions/wheel"));
-  const done = page.waitForResponse(async (r) => r.url().includes("/task-status/") && (await r.json()).state === "SUCCESS", { timeout: 60_000 });
+  const answered = page.waitForResponse((r) => r.url().endsWith("/api/euromillions/wheel"));
   await page.getByRole("button", { name: "Construire le système" }).click();
-  expect((await queued).status()).toBe(202);
-  const seen: number[] = [];
-  while (!(await page.getByTestId("verified").isVisible())) {
-    const v = await page.getByTestId("progress").getAttribute("aria-valuenow", { timeout: 50 }).catch(() => null);
-    if (v !== null && seen.at(-1) !== Number(v)) seen.push(Number(v));
-    await page.waitForTimeout(20);
-  }
-  const final = await (await done).json();
-  expect(final.result.verified).toBe(true);
-  expect(final.result.subsets_checked).toBe(1140);
-  await expect(page.getByTestId("ticket")).toHaveCount(final.result.count);
-  expect(seen, "progress values only grow").toEqual([...seen].sort((a, b) => a - b));
-  console.log(`queued wheel: ${final.result.count} tickets in ${final.result.search.duration_ms} ms; progress seen: [${seen.join(", ")}]`);
+  const response = await answered;
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body.verified).toBe(true);
+  expect(body.subsets_checked).toBe(1140);
+  expect(body.search.from_table).toBe(true);
+  await expect(page.getByTestId("verified")).toContainText("Garantie vérifiée");
+  await expect(page.getByTestId("ticket")).toHaveCount(body.count);
+  await expect(page.getByTestId("bound")).toContainText(`au moins ${body.lower_bound.tickets} nécessaires`);
+  await expect(page.getByTestId("best-known")).toContainText(body.best_known ? "grilles (" : "aucun record publié trouvé");
+  console.log(`table wheel: ${body.count} tickets (bound ${body.lower_bound.value}) in ${body.search.duration_ms} ms`);
 });
 
 test("Systèmes: an impossible guarantee shows the API's reason beside the guarantee", async ({ page, watch }) => {

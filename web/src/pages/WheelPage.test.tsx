@@ -25,6 +25,8 @@ const RESULT: WheelResult = {
   verified: true,
   subsets_checked: 126,
   lower_bound: { value: 3, name: "counting bound", kind: "counting", tickets: 3 },
+  best_known: { value: 3, tickets: 3, source: "bound", citation: "equals the proven lower bound" },
+  optimal: true,
   full_wheel: 126,
   p_condition: chance(1, 400),
   odds: {
@@ -55,8 +57,28 @@ describe("WheelPage", () => {
     expect(screen.getByTestId("cost")).toHaveTextContent("7,50");
     expect(screen.getByTestId("bound")).toHaveTextContent("3 grilles trouvées ; au moins 3 nécessaires ; système complet : 126");
     expect(screen.getByTestId("bound")).toHaveTextContent("borne de comptage");
+    expect(screen.getByTestId("best-known")).toHaveTextContent("3 grilles (égal à la borne inférieure prouvée)");
+    expect(screen.getByTestId("optimal")).toHaveTextContent("optimal : égal à la borne inférieure");
     expect(screen.getByTestId("p-condition")).toHaveTextContent("1 sur 400");
     expect(screen.getByTestId("reminder")).toHaveTextContent("le rendement par euro est le même");
+  });
+
+  it("says when no record is known: the size is the search's, beside the bound, and not optimal", async () => {
+    const open = { ...RESULT, count: 4, best_known: null, optimal: false };
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(open), { status: 200 })));
+    renderPage();
+    fireEvent.click(screen.getByRole("button", { name: "Construire le système" }));
+    await waitFor(() => expect(screen.getByTestId("best-known")).toHaveTextContent("aucun record publié trouvé : 4 grilles"));
+    expect(screen.getByTestId("best-known")).toHaveTextContent("au moins 3 sont nécessaires");
+    expect(screen.queryByTestId("optimal")).toBeNull();
+  });
+
+  it("names a published record by its source", async () => {
+    const known = { ...RESULT, count: 51, optimal: false, best_known: { value: 51, tickets: 51, source: "A066010", citation: "OEIS A066010" } };
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(known), { status: 200 })));
+    renderPage();
+    fireEvent.click(screen.getByRole("button", { name: "Construire le système" }));
+    await waitFor(() => expect(screen.getByTestId("best-known")).toHaveTextContent("51 grilles (OEIS A066010, nombres de recouvrement)"));
   });
 
   it("shows each 422 reason beside its field", async () => {

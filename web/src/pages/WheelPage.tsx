@@ -27,6 +27,8 @@ export interface WheelResult {
   verified: boolean;
   subsets_checked: number;
   lower_bound: { value: number; name: string; kind: string; tickets: number };
+  best_known: { value: number; tickets: number; source: string; citation: string } | null;
+  optimal: boolean;
   full_wheel: number;
   p_condition: Chance;
   odds: {
@@ -92,6 +94,11 @@ export function WheelPage() {
     </div>
   );
   const bonusName = t(`common.bonus.${game}`);
+  const knownSource = (known: NonNullable<WheelResult["best_known"]>) => {
+    const key = `wheel.knownSource.${known.source}`;
+    const text = t(key);
+    return text === key ? known.citation : text;
+  };
   const chosenNumbers = numbers.filter((n) => n <= rules.top);
 
   return (
@@ -167,6 +174,13 @@ export function WheelPage() {
             <dd data-testid="bound">
               {t("wheel.boundVsFound", { found: result.count, bound: result.lower_bound.tickets, full: fmtInt(result.full_wheel, lang) })}{" "}
               <span className="muted small">({t(`wheel.boundName.${result.lower_bound.kind}`)})</span>
+            </dd>
+            <dt>{t("wheel.bestKnown")}</dt>
+            <dd data-testid="best-known">
+              {result.best_known
+                ? t("wheel.bestKnownValue", { best: fmtInt(result.best_known.tickets, lang), source: knownSource(result.best_known) })
+                : t("wheel.noRecord", { found: fmtInt(result.count, lang), bound: fmtInt(result.lower_bound.tickets, lang) })}
+              {result.optimal && <> · <strong data-testid="optimal">{t("wheel.optimal")}</strong></>}
             </dd>
             <dt>{t("wheel.condition", { m: result.guarantee.if_drawn, n: result.numbers.length })}</dt>
             <dd data-testid="p-condition">{t("wheel.oneIn", { n: fmtNum(result.p_condition.one_in, lang, 1) })}</dd>
