@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_ingest_guard
 
 Each case runs in a fresh Python process (same imports), which prints its peak RSS (``VmHWM``) and
-time; the baseline is the cold ingest of every shipped FDJ file. Cases: the issue's 50 MB CSV of
+time; the baseline is the cold ingest of every shipped FDJ file. Cases: a 50 MB CSV of
 junk rows and its zip bomb (829 KB -> 190 MB), through the ingest and through the inbox sensor's
 tick (which only decides: it reads nothing), with the default limits, and the 50 MB CSV again with
 the size limit raised to 64 MB so that it is read and parsed in full (then rejected as a whole).

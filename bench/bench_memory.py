@@ -1,10 +1,10 @@
-"""Memory under distinct /draws pages: API RSS and Redis growth (issue 11's acceptance figures).
+"""Memory under distinct /draws pages: API RSS and Redis growth.
 
     REDIS_URL=redis://127.0.0.1:PORT/0 .venv/bin/python -m bench.bench_memory [--pages 1000] [--clients 4]
 
 Builds a serving snapshot from the shipped data in a temp folder, starts one uvicorn worker on
 127.0.0.1 with a Redis database of its own (14, flushed before and after), then asks for ``--pages``
-distinct ``/draws`` pages from ``--clients`` concurrent clients: half are the issue's
+distinct ``/draws`` pages from ``--clients`` concurrent clients: half are
 ``limit=1000&offset=K`` (3 MB answers), half small pages with varied limits and offsets, some of
 them cacheable. Prints the API's RSS (before, peak, after) and Redis's growth (server ``used_memory``
 and the bench database's keys). Acceptance: RSS under 400 MB, Redis growth under 50 MB. Everything

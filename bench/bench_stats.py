@@ -163,7 +163,8 @@ def bench_shipped(source: str, repeat: int, table: Rows) -> None:
         )
         version = data_version(con, EM)
         table.add(
-            "full stats engine before issue 16, all history, warm (same window read)",
+            "full stats, reference engine (`tests/stats/engine_before.py`), all history, warm "
+            "(same window read)",
             median_s(lambda: engine_before.full_stats(load_window(con, EM, ALL), ALL, version), repeat),
             base,
         )
@@ -211,7 +212,7 @@ def bench_synthetic(n: int, repeat: int, report: Report, table: Rows) -> None:
         one = median_s(lambda: full_stats(ds, ALL, "bench", threads=1), repeat, warmup=False)
         table.add("the same on one thread (`threads=1`)", one, base)
         before = median_s(lambda: engine_before.full_stats(ds, ALL, "bench"), 1, warmup=False)
-        table.add("the same, engine before issue 16 (`tests/stats/engine_before.py`), 1 run", before, base)
+        table.add("the same, reference engine (`tests/stats/engine_before.py`), 1 run", before, base)
         window = median_s(lambda: load_window(con, EM, ALL, narrow=True), repeat, False)
         table.add(
             f"reading the window from DuckDB (`load_window`, the engine's bytes), median of {repeat}",

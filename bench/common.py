@@ -359,7 +359,7 @@ class Table:
 
 
 def machine() -> dict[str, Any]:
-    """What the figures depend on: cores, CPU, Python, numpy, duckdb, OS, commit."""
+    """What the figures depend on: cores, CPU, load average when it ran, Python, numpy, duckdb, OS, commit."""
     cpu = ""
     with suppress(OSError):
         cpu = next(
@@ -379,9 +379,13 @@ def machine() -> dict[str, Any]:
             text=True,
             timeout=5,
         ).stdout.strip()
+    load: list[float] = []
+    with suppress(OSError):
+        load = [round(x, 2) for x in os.getloadavg()]
     return {
         "cores": os.cpu_count(),
         "cpu": cpu or platform.processor(),
+        "load_average": load,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "duckdb": duckdb.__version__,
