@@ -81,12 +81,14 @@ def test_named_files_exist(path: Path) -> None:
     """Every `folder/file.ext` a page names in code spans exists in the tree."""
     missing = []
     for span in re.findall(r"`([^`\s]+)`", path.read_text()):
-        name = span.rstrip(".,:;)")
+        name, _, test = span.rstrip(".,:;)").partition("::")
         parts = name.split("/")
         if len(parts) < 2 or parts[0] not in TOP_FOLDERS or any(c in name for c in "*{}<>$"):
             continue
         if not (ROOT / name).exists() and not ignored(name):
             missing.append(name)
+        elif test and f"def {test}(" not in (ROOT / name).read_text():
+            missing.append(f"{name}::{test}")
     assert not missing, f"{path.relative_to(ROOT)} names files that do not exist: {missing}"
 
 
