@@ -340,6 +340,38 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="Wheels whose estimated search is longer are refused (422)."
     )
 
+    platform_host: str = Field(
+        default="127.0.0.1",
+        description="Address the main command's UI and API listen on, and print in their URLs.",
+    )
+    dagster_port: int = Field(
+        default=3000, ge=1, le=65535, description="Port of the main command's Dagster UI."
+    )
+    api_port: int = Field(default=8000, ge=1, le=65535, description="Port of the main command's API.")
+    supervise_restart_backoff_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="The main command restarts a service that died after this long, doubled "
+        "at each further death in the window.",
+    )
+    supervise_restart_backoff_max_s: float = Field(
+        default=30.0, gt=0, description="The longest wait before a restart."
+    )
+    supervise_restart_limit: int = Field(
+        default=5,
+        ge=0,
+        description="Deaths of one service within SUPERVISE_RESTART_WINDOW_S after which the "
+        "main command gives up on it (the rest keeps running).",
+    )
+    supervise_restart_window_s: float = Field(
+        default=300.0, gt=0, description="The window in which a service's deaths count against the limit."
+    )
+    supervise_restart_grace_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="What is left of a dead service's process group gets this long to stop before SIGKILL.",
+    )
+
     @model_validator(mode="after")
     def _derive_celery_urls(self) -> Settings:
         base = (

@@ -37,14 +37,12 @@ from pathlib import Path
 import httpx
 import redis
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the project's packages
+from config.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GRACE_S = 25.0
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    return float(value) if value else default
 
 
 @dataclass(frozen=True)
@@ -60,15 +58,14 @@ class RestartPolicy:
     grace_s: float = 10.0
 
     @classmethod
-    def from_env(cls) -> RestartPolicy:
-        """The defaults, each overridable by its SUPERVISE_RESTART_* environment variable."""
-        d = cls()
+    def from_settings(cls, settings: Settings) -> RestartPolicy:
+        """The policy the settings give (SUPERVISE_RESTART_* variables)."""
         return cls(
-            backoff_s=_env_float("SUPERVISE_RESTART_BACKOFF_S", d.backoff_s),
-            backoff_max_s=_env_float("SUPERVISE_RESTART_BACKOFF_MAX_S", d.backoff_max_s),
-            limit=int(_env_float("SUPERVISE_RESTART_LIMIT", d.limit)),
-            window_s=_env_float("SUPERVISE_RESTART_WINDOW_S", d.window_s),
-            grace_s=_env_float("SUPERVISE_RESTART_GRACE_S", d.grace_s),
+            backoff_s=settings.supervise_restart_backoff_s,
+            backoff_max_s=settings.supervise_restart_backoff_max_s,
+            limit=settings.supervise_restart_limit,
+            window_s=settings.supervise_restart_window_s,
+            grace_s=settings.supervise_restart_grace_s,
         )
 
     def delay(self, recent_deaths: int) -> float:
@@ -182,12 +179,13 @@ class Platform:
         self.env = dict(os.environ)
         self.env.setdefault("DAGSTER_HOME", str(ROOT / "var" / "dagster"))
         self.env.setdefault("AUTOMATION_ENABLED", "true")  # schedules and the inbox sensor on
-        self.host = self.env.get("PLATFORM_HOST", "127.0.0.1")
-        self.ui_port = int(self.env.get("DAGSTER_PORT", "3000"))
-        self.api_port = int(self.env.get("API_PORT", "8000"))
+        settings = Settings()
+        self.host = settings.platform_host
+        self.ui_port = settings.dagster_port
+        self.api_port = settings.api_port
         self.services: list[Service] = []
         self.stopping = threading.Event()
-        self.policy = RestartPolicy.from_env()
+        self.policy = RestartPolicy.from_settings(settings)
 
     # -- set-up ----------------------------------------------------------------------------------
 

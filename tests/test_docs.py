@@ -142,3 +142,12 @@ def test_screenshots_exist_and_are_recent() -> None:
         assert changed <= MAX_CHANGED_LINES, (
             f"{meta['shows']} changed by {changed} lines since {name} was taken: {regenerate}"
         )
+
+
+def test_the_settings_table_is_generated_from_the_settings() -> None:
+    """docs/operators/settings.md holds exactly what config.settings_table renders now."""
+    from config import settings_table
+
+    page = settings_table.PAGE.read_text()
+    assert settings_table.BEGIN in page
+    assert page == settings_table.page_with_table(page), "run .venv/bin/python -m config.settings_table"
