@@ -243,7 +243,7 @@ class Platform:
             ),
             Service(
                 "api",
-                [str(BIN / "uvicorn"), "api.main:app", "--host", self.host, "--port", str(self.api_port)],
+                [sys.executable, "-m", "api.server", "--host", self.host, "--port", str(self.api_port)],
             ),
             Service(
                 "worker",
