@@ -6,11 +6,12 @@
 Builds a warehouse and serving snapshot from the shipped data in a temp folder, warms the cache
 (the test command's Redis, database 9, flushed before and after) and starts the API as the main
 command does (``python -m api.server``, API_HEADER_TIMEOUT_S = ``--header-timeout``, every other
-limit at its default). Then, against it and (unless ``--no-unguarded``) against the same API with
-``API_CONNECTION_GUARD=false`` (uvicorn's own protocol):
+limit at its default) and, unless ``--no-unguarded``, the same API with ``API_CONNECTION_GUARD=false``
+(uvicorn's own protocol) beside it. The guard's cost: GETs of both, quiet, in 8 rounds in turn.
+Then, against each in turn:
 
 1. quiet: ``--requests`` GETs of /health and of cached quick stats, alternated, one at a time on one
-   kept-alive connection (bench.lean_http), p50 and p99;
+   kept-alive connection (bench.lean_http), half before the attack and half after; p50 and p99;
 2. attack: another process opens ``--sockets`` connections, each sending a request head one byte
    every ``--gap`` s and opening a new connection when the server closes it (the attack holds);
    once all are open the same GETs are timed again;
@@ -31,6 +32,7 @@ import multiprocessing
 import os
 import resource
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -209,8 +211,7 @@ def measure(url: str, args: argparse.Namespace, guarded: bool) -> Run:
     """Quiet GETs, then the attack and the same GETs, then the first wave (see the module docstring)."""
     parts = urlsplit(url)
     addr = (parts.hostname or "127.0.0.1", parts.port or 80)
-    asyncio.run(timed_gets(url, 20))  # warm-up
-    quiet = asyncio.run(timed_gets(url, args.requests))
+    quiet = asyncio.run(timed_gets(url, args.requests // 2))  # and as many after the attack
     ctx = multiprocessing.get_context("spawn")
     events = AttackEvents(ctx.Event(), ctx.Event(), ctx.Event())
     receive, send = ctx.Pipe(duplex=False)
@@ -236,7 +237,20 @@ def measure(url: str, args: argparse.Namespace, guarded: bool) -> Run:
         proc.join(30)
         if proc.is_alive():
             proc.terminate()
+    time.sleep(args.gap)  # the server sees the attack's last sockets close
+    after = asyncio.run(timed_gets(url, args.requests - args.requests // 2))
+    quiet = {path: quiet[path] + after[path] for path in quiet}
     return Run(quiet, attacked, wave, None if guarded else still_open_after)
+
+
+def interleaved_quiet(urls: dict[str, str], rounds: int, requests: int) -> dict[str, dict[str, list[float]]]:
+    """Quiet GETs of every server in turn, ``rounds`` times (the machine's load falls on all alike)."""
+    times: dict[str, dict[str, list[float]]] = {name: {HEALTH: [], STATS: []} for name in urls}
+    for _ in range(rounds):
+        for name, url in urls.items():
+            for path, values in asyncio.run(timed_gets(url, requests // rounds)).items():
+                times[name][path] += values
+    return times
 
 
 def cached(url: str) -> None:
@@ -267,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     runs: dict[str, Run] = {}
+    servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             serving = build(Path(tmp))
@@ -279,19 +294,38 @@ def main(argv: list[str] | None = None) -> None:
                 "REDIS_URL": redis_url,
                 "API_HEADER_TIMEOUT_S": str(args.header_timeout),
             }
-            cases = [("guarded", "true")] + ([("unguarded", "false")] if args.unguarded else [])
-            for name, switch in cases:
-                progress(f"{name} API (API_CONNECTION_GUARD={switch})")
-                server, url = start_api({**env, "API_CONNECTION_GUARD": switch})
-                try:
+            try:
+                for name, switch in [("guarded", "true")] + (
+                    [("unguarded", "false")] if args.unguarded else []
+                ):
+                    servers[name] = start_api({**env, "API_CONNECTION_GUARD": switch})
+                urls = {name: url for name, (_, url) in servers.items()}
+                for url in urls.values():
                     cached(url + STATS)
-                    runs[name] = measure(url, args, guarded=switch == "true")
-                finally:
+                    asyncio.run(timed_gets(url, 20))  # warm-up
+                if args.unguarded:
+                    progress("quiet, both APIs in turn")
+                    quiet = interleaved_quiet(urls, 8, args.requests)
+                for name, url in urls.items():
+                    progress(f"{name} API (API_CONNECTION_GUARD={name == 'guarded'})")
+                    runs[name] = measure(url, args, guarded=name == "guarded")
+            finally:
+                for server, _ in servers.values():
                     server.terminate()
+                for server, _ in servers.values():
                     server.wait(timeout=20)
     finally:
         client.flushdb()
     tables(report, runs, args)
+    if args.unguarded:
+        report.figure(
+            "guard's cost when quiet: p50 guarded / unguarded, /health",
+            ratio(p(quiet["guarded"][HEALTH], 0.5) / p(quiet["unguarded"][HEALTH], 0.5)),
+        )
+        report.figure(
+            "guard's cost when quiet: p50 guarded / unguarded, quick stats",
+            ratio(p(quiet["guarded"][STATS], 0.5) / p(quiet["unguarded"][STATS], 0.5)),
+        )
     report.finish(args.results_dir)
 
 
@@ -342,16 +376,9 @@ def tables(report: Report, runs: dict[str, Run], args: argparse.Namespace) -> No
             f"unguarded: of {run.wave.opened}, still open {run.still_open_after_s:.0f} s after they opened",
             Measure(still, "sockets", 0),
         )
-        report.figure(
-            "guard's cost when quiet: p50 guarded / unguarded, /health",
-            ratio(p(runs["guarded"].quiet[HEALTH], 0.5) / p(run.quiet[HEALTH], 0.5)),
-        )
-        report.figure(
-            "guard's cost when quiet: p50 guarded / unguarded, quick stats",
-            ratio(p(runs["guarded"].quiet[STATS], 0.5) / p(run.quiet[STATS], 0.5)),
-        )
     report.notes.append(
-        f"{args.requests} GETs per endpoint and phase, one at a time on one kept-alive connection "
+        f"{args.requests} GETs per endpoint and phase (quiet: half before the attack, half after), one at "
+        "a time on one kept-alive connection; the guard's cost: both APIs up, 8 rounds in turn "
         f"(bench.lean_http); the attack: {args.sockets} connections from another process, each sending "
         f"a request head a byte every {args.gap:g} s and replaced when closed; loopback."
     )
