@@ -1,9 +1,10 @@
 """Shared set-up for the benchmarks, and the report every bench prints and stores.
 
-Set-up: the shipped data in a throw-away warehouse and serving folder, uvicorn on a free port of
-127.0.0.1, median timings. Reporting: ``Report`` prints the bench's Markdown table exactly as the
-README shows it, preceded by the command and the machine, and writes ``bench/results/<bench>.json``
-(raw numbers with units, ratios, targets, the command, the settings, the machine, a timestamp).
+Set-up: the shipped data in a throw-away warehouse and serving folder, the API's uvicorn
+(``python -m api.server``) on a free port of 127.0.0.1, median timings. Reporting: ``Report``
+prints the bench's Markdown table exactly as the README shows it, preceded by the command and the
+machine, and writes ``bench/results/<bench>.json`` (raw numbers with units, ratios, targets, the
+command, the settings, the machine, a timestamp).
 """
 
 from __future__ import annotations
@@ -70,14 +71,16 @@ def free_port() -> int:
 def start_api(
     env: dict[str, str], app: str = "api.main:app", workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn serving ``app`` with ``workers`` processes on a free port; returns the process and its
-    base URL once it answers."""
+    """``app`` served as the main command serves the API (``python -m api.server``: uvicorn with the
+    settings' limits) with ``workers`` processes on a free port; returns the process and its base URL
+    once it answers."""
     port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "uvicorn",
+            "api.server",
+            "--app",
             app,
             "--port",
             str(port),
@@ -85,13 +88,13 @@ def start_api(
             "--log-level",
             "warning",
             "--no-access-log",
-            "--no-proxy-headers",  # forwarded headers are the app's (API_TRUSTED_PROXIES)
         ],
         env=env,
         cwd=PROJECT_ROOT,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    deadline = time.monotonic() + 60  # a loaded 2-core machine takes 20 s to import the app
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             httpx.get(f"{url}/ping", timeout=1)
             return proc, url

@@ -258,6 +258,54 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Largest request body (413 beyond, checked as it streams)."
     )
+    api_connection_guard: bool = Field(
+        default=True,
+        description=(
+            "Enforce the API_HEADER_TIMEOUT_S, API_MAX_HEADER_BYTES, API_MAX_HEADERS and API_BODY_TIMEOUT_S "
+            "limits in the API's HTTP protocol (API_CONNECTION_GUARD); false: uvicorn's own protocol, "
+            "which bounds only the keep-alive idle time."
+        ),
+    )
+    api_header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "A request head (request line and headers) not complete this long after the connection "
+            "opened, or after its first byte on a kept-alive connection, is answered 408 and the "
+            "connection closed; a connection that sent nothing is closed (API_HEADER_TIMEOUT_S)."
+        ),
+    )
+    api_max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Largest request head, request line and headers (431 beyond; API_MAX_HEADER_BYTES).",
+    )
+    api_max_headers: int = Field(
+        default=100, ge=8, description="Most header fields in one request (431 beyond; API_MAX_HEADERS)."
+    )
+    api_keepalive_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "A kept-alive connection idle this long after an answer is closed (API_KEEPALIVE_TIMEOUT_S)."
+        ),
+    )
+    api_body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "A request body not complete this long after its head is answered 408 and the connection "
+            "closed (API_BODY_TIMEOUT_S)."
+        ),
+    )
+    api_refusal_linger_s: float = Field(
+        default=2.0,
+        ge=0,
+        description=(
+            "After a 408/414/431, what the client still sends is read and dropped this long before the "
+            "socket closes, so the client reads the answer, not a reset (API_REFUSAL_LINGER_S)."
+        ),
+    )
     api_max_page_size: int = Field(default=1000, ge=1, description="Largest /draws limit (422 beyond).")
     api_max_offset: int = Field(default=100_000, ge=0, description="Largest /draws offset (422 beyond).")
     api_max_last: int = Field(

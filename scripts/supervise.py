@@ -309,15 +309,7 @@ class Platform:
             ),
             Service(
                 "api",
-                [
-                    str(BIN / "uvicorn"),
-                    "api.main:app",
-                    "--host",
-                    self.host,
-                    "--port",
-                    str(self.api_port),
-                    "--no-proxy-headers",
-                ],
+                [sys.executable, "-m", "api.server", "--host", self.host, "--port", str(self.api_port)],
             ),
             Service(
                 "worker",

@@ -1,4 +1,5 @@
-"""A real uvicorn serving the app, for the tests that talk to it over HTTP or through a browser."""
+"""A real uvicorn serving the app as the main command starts it (``python -m api.server``), for the
+tests that talk to it over HTTP or through a browser."""
 
 from __future__ import annotations
 
@@ -18,13 +19,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 @contextmanager
 def uvicorn(env: dict[str, str], log: Path | None = None, ready_s: float = 30.0) -> Iterator[str]:
-    """``uvicorn api.main:app`` on a free port with ``env``; yields its base URL once ``/ping`` answers,
+    """``python -m api.server`` on a free port with ``env``; yields its base URL once ``/ping`` answers,
     and stops it afterwards."""
     port = free_port()
     out = log.open("wb") if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-         "--no-proxy-headers"],
+        [sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port)],
         env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

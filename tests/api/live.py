@@ -1,4 +1,5 @@
-"""A real uvicorn server on 127.0.0.1 in a thread, for tests that speak real HTTP (schemathesis)."""
+"""A real uvicorn server on 127.0.0.1 in a thread, configured as ``python -m api.server`` configures it,
+for tests that speak real HTTP (schemathesis)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 import uvicorn
 
 from api.main import create_app
+from api.server import uvicorn_options
 from config.settings import Settings
 from tests.redis_fixtures import free_port
 
@@ -18,14 +20,8 @@ from tests.redis_fixtures import free_port
 def live_api(settings: Settings, start_timeout_s: float = 15.0) -> Iterator[str]:
     """Serve ``create_app(settings)``; yields its base URL, stops it (bounded) on exit."""
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-        proxy_headers=False,  # forwarded headers are the app's (API_TRUSTED_PROXIES)
-    )
+    options = uvicorn_options(settings, port=port, log_level="warning")  # as python -m api.server
+    config = uvicorn.Config(**{**options, "app": create_app(settings)}, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
