@@ -80,8 +80,10 @@ def test_new_draws_are_served_as_a_full_recompute_and_a_file_with_nothing_new_re
         assert not ingest_game(con, Game.EUROMILLIONS, str(SHIPPED / "euromillions")).failed
     defs = platform.point_at("")
 
-    # The shipped export as it is: computed and published a first time (every window).
+    # The shipped export as it is, nothing published yet: computed and published (every window).
+    drop(platform, latest_euromillions().to_bytes())
     first = tick_and_run(platform, defs)
+    assert materialised(first) >= {"euromillions_draws", *DOWNSTREAM}
     assert statistics_metadata(first)["windows_reused"] == 0
 
     # FDJ's next export: two new draws. Only the windows holding them are computed again.
