@@ -160,6 +160,11 @@ class Running:
             time.sleep(0.05)
         raise SystemExit(f"no {what} within {self.timeout} s; log tail:\n{self.log.read_text()[-3000:]}")
 
+    def wait_archived(self, path: Path) -> None:
+        """Until the run-status sensor has moved the previous file of that name out of the inbox (a file
+        dropped under the same name before that would be archived with it)."""
+        self._wait(lambda: not path.exists(), f"{path.name} archived")
+
     def version(self) -> str:
         """The data_version the API's quick stats answer with now."""
         return self.api.get("/api/euromillions/quick-stats").json()["data_version"]
@@ -242,9 +247,10 @@ def _utc(instant: float):  # type: ignore[no-untyped-def]
 def drop(platform: Running, inbox: Path, data: bytes) -> Trip:
     """Write ``data`` as FDJ's file into the inbox; its trip to the first HIT."""
     old = platform.version()
+    target = inbox / EM_MEMBER
+    platform.wait_archived(target)
     staged = platform.folder / "staged.csv"
     staged.write_bytes(data)
-    target = inbox / EM_MEMBER
     trip = Trip(start=time.time())
     os.replace(staged, target)
     os.utime(target)  # landed now: the sensor waits for the file to settle from this instant
@@ -255,9 +261,10 @@ def drop(platform: Running, inbox: Path, data: bytes) -> Trip:
 def drop_unserved(platform: Running, inbox: Path, data: bytes) -> tuple[Trip, bool]:
     """A file that changes no draw: its trip to the run's end, and whether a new snapshot was published."""
     before = read_manifest(Path(platform.env["SERVING_DIR"]))
+    target = inbox / EM_MEMBER
+    platform.wait_archived(target)
     staged = platform.folder / "staged.csv"
     staged.write_bytes(data)
-    target = inbox / EM_MEMBER
     trip = Trip(start=time.time())
     os.replace(staged, target)
     os.utime(target)
