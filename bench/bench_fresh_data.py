@@ -344,7 +344,8 @@ def phases(trips: list[Trip]) -> list[tuple[str, float]]:
         rows.append((STEP_LABELS[step], _median([e - s for s, e in (t.steps[step] for t in trips)])))
     rows.append(
         (
-            "publish's switch → first HIT seen (API poll every 50 ms)",
+            "publish step's end → first HIT seen (API polled every 50 ms; negative: the HIT came "
+            "before the step's end was logged)",
             _median([t.served - t.steps["serving_snapshot"][1] for t in trips]),
         )
     )

@@ -20,6 +20,7 @@ from tests.conftest import SHIPPED
 from tests.pipelines.download_platform import Platform
 from tests.pipelines.new_draws import EM_LATEST, latest_euromillions, with_new_draws
 from warehouse.ingest import ingest_game
+from warehouse.schema import ensure_schema
 from warehouse.snapshots import write_snapshot
 from warehouse.statistics import data_version
 
@@ -135,3 +136,22 @@ def test_new_draws_are_served_as_a_full_recompute_and_a_file_with_nothing_new_re
     after = read_manifest(Path(platform.env["SERVING_DIR"]))
     assert after is not None
     assert after.snapshot == manifest.snapshot
+
+
+def test_a_window_is_reused_only_from_the_same_draws_and_the_same_engine(tmp_path: Path) -> None:
+    """A snapshot stored by another engine is recomputed whole; an unchanged warehouse reuses every
+    calendar window (all history and the last-N windows are always computed)."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_schema(con)
+        assert not ingest_game(con, Game.EUROMILLIONS, str(SHIPPED / "euromillions")).failed
+        first = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 20))
+        assert first.reused == []
+        same = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 21))
+        assert same.computed == 3
+        assert same.reused_from == date(2026, 5, 20)
+        con.execute(
+            "UPDATE stats_windows SET engine_version = 'another engine' WHERE snapshot_date = '2026-05-21'"
+        )
+        again = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 22))
+        assert again.reused == []
+        assert again.computed == same.scopes
