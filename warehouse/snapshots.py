@@ -4,14 +4,16 @@ One snapshot per game and day (re-running the same day replaces it; earlier days
 tables: ``stats_snapshots`` (the quick and full JSON payloads, exactly what the API serves) and
 ``number_stats`` (one row per ball, for analysts' SQL).
 
-A window whose draws did not change since the game's latest stored snapshot is not recomputed: its
-payloads and ``number_stats`` rows are that snapshot's, with the game's new ``data_version`` written
-into the payloads (the only field that depends on draws outside the window). ``stats_windows`` records
-what each stored window was computed from: the count and order-independent hash of its draws (as
-:func:`~warehouse.statistics.data_version` fingerprints a game) and the fingerprint of the code and
-libraries that compute statistics. Both must match for a reuse, so a new draw recomputes all history,
-its year, its month and the last-N windows (five of about three hundred), and a new version of the
-engine recomputes everything. The last-N windows are always recomputed.
+A window whose draws did not change since the game's latest stored snapshot (that day's or an earlier
+one) is not recomputed when ``write_snapshot`` is asked to ``reuse`` (the statistics asset does; other
+callers recompute every window): its payloads and ``number_stats`` rows are that snapshot's, with the
+game's new ``data_version`` written into the payloads (the only field that depends on draws outside the
+window). ``stats_windows`` records what each stored window was computed from: the count and order-
+independent hash of its draws (as :func:`~warehouse.statistics.data_version` fingerprints a game) and
+the fingerprint of the code and libraries that compute statistics. Both must match for a reuse, so a new
+draw recomputes all history, its year, its month and the last-N windows (five of about three hundred),
+and a new version of the engine recomputes everything. All history and the last-N windows are always
+recomputed.
 """
 
 from __future__ import annotations
@@ -158,10 +160,11 @@ def _with_version(payload: str, old: str, new: str) -> str | None:
 
 
 def write_snapshot(
-    con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: date, *, reuse: bool = True
+    con: duckdb.DuckDBPyConnection, game: Game, snapshot_date: date, *, reuse: bool = False
 ) -> SnapshotReport:
     """Compute every scope of ``game`` and store it as the snapshot of ``snapshot_date``; with ``reuse``
-    a window whose draws and engine are those of the latest stored snapshot is taken from it."""
+    a window whose draws and engine are those of the game's latest stored snapshot is taken from it
+    (the statistics asset asks for that; without it every window is computed)."""
     version = data_version(con, game)
     report = SnapshotReport(game=game, snapshot_date=snapshot_date, data_version=version)
     payload_rows: list[tuple[str, str, str, int, str]] = []

@@ -87,7 +87,7 @@ def build_statistics_asset(game: Game) -> dg.AssetsDefinition:
     def _statistics(warehouse: Warehouse) -> dg.MaterializeResult:
         today = date.today()
         with warehouse.connect() as con:
-            report = write_snapshot(con, game, today)
+            report = write_snapshot(con, game, today, reuse=True)
             audit = audit_snapshot(con, game, today)
             table = game_table_metadata(con, "number_stats", game, HOT_COLD_SQL, [game.value, today])
         assert report.headline is not None

@@ -1,13 +1,13 @@
 """A new FDJ file through the real inbox sensor and the job it asks for: the new draws' statistics are
-exactly a full recompute's, only the windows holding them were computed, and a file with nothing new
-recomputes nothing."""
+exactly a full recompute's, only the windows holding them were computed (the others come from the
+stored snapshot), and a file with nothing new recomputes nothing."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -77,15 +77,19 @@ def test_new_draws_are_served_as_a_full_recompute_and_a_file_with_nothing_new_re
     platform: Platform, tmp_path: Path
 ) -> None:
     platform.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    today = date.today()
     with duckdb.connect(str(platform.warehouse)) as con:
+        ensure_schema(con)
         assert not ingest_game(con, Game.EUROMILLIONS, str(SHIPPED / "euromillions")).failed
+        write_snapshot(con, Game.EUROMILLIONS, today - timedelta(days=1))  # yesterday's 06:00 snapshot
     defs = platform.point_at("")
 
-    # The shipped export as it is, nothing published yet: computed and published (every window).
+    # The shipped export as it is, nothing published yet: published, with today's statistics (the
+    # calendar windows are yesterday's: their draws are the same).
     drop(platform, latest_euromillions().to_bytes())
     first = tick_and_run(platform, defs)
     assert materialised(first) >= {"euromillions_draws", *DOWNSTREAM}
-    assert statistics_metadata(first)["windows_reused"] == 0
+    assert statistics_metadata(first)["windows_computed"] == 3  # all history, last 50, last 100
 
     # FDJ's next export: two new draws. Only the windows holding them are computed again.
     newer = with_new_draws(latest_euromillions(), 2, seed=7)
@@ -106,7 +110,6 @@ def test_new_draws_are_served_as_a_full_recompute_and_a_file_with_nothing_new_re
     # Exactly what a full recompute from scratch writes, row for row.
     scratch = tmp_path / "scratch.duckdb"
     shutil.copy(platform.warehouse, scratch)
-    today = date.today()
     with duckdb.connect(str(scratch)) as con:
         con.execute("DELETE FROM stats_snapshots; DELETE FROM number_stats; DELETE FROM stats_windows")
         report = write_snapshot(con, Game.EUROMILLIONS, today, reuse=False)
@@ -114,7 +117,8 @@ def test_new_draws_are_served_as_a_full_recompute_and_a_file_with_nothing_new_re
         assert report.computed == meta["scopes"]
         con.execute(f"ATTACH '{platform.warehouse}' AS served (READ_ONLY)")
         for sql in (PAYLOADS, BALLS):
-            ours, theirs = sql.format("served"), sql.format("main")
+            day = f" WHERE snapshot_date = DATE '{today}'"
+            ours, theirs = sql.format("served") + day, sql.format("main") + day
             assert con.execute(f"SELECT count(*) FROM ({theirs})").fetchall()[0][0] > 0
             assert con.execute(f"({ours}) EXCEPT ALL ({theirs})").fetchall() == []
             assert con.execute(f"({theirs}) EXCEPT ALL ({ours})").fetchall() == []
@@ -144,14 +148,14 @@ def test_a_window_is_reused_only_from_the_same_draws_and_the_same_engine(tmp_pat
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         ensure_schema(con)
         assert not ingest_game(con, Game.EUROMILLIONS, str(SHIPPED / "euromillions")).failed
-        first = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 20))
+        first = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 20), reuse=True)
         assert first.reused == []
-        same = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 21))
+        same = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 21), reuse=True)
         assert same.computed == 3
         assert same.reused_from == date(2026, 5, 20)
         con.execute(
             "UPDATE stats_windows SET engine_version = 'another engine' WHERE snapshot_date = '2026-05-21'"
         )
-        again = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 22))
+        again = write_snapshot(con, Game.EUROMILLIONS, date(2026, 5, 22), reuse=True)
         assert again.reused == []
         assert again.computed == same.scopes
