@@ -37,7 +37,12 @@ class Settings(BaseSettings):
         description="Drop FDJ .csv/.zip files here; the sensor ingests them (INBOX_DIR).",
     )
     inbox_poll_s: int = Field(
-        default=10, ge=1, description="How often the inbox sensor looks (INBOX_POLL_S)."
+        default=2,
+        ge=1,
+        description=(
+            "Least seconds between two looks of the inbox sensor (INBOX_POLL_S); Dagster's sensor daemon "
+            "evaluates sensors at most every 5 s."
+        ),
     )
     ingest_max_file_bytes: int = Field(
         default=20 * MIB, ge=1024, description="Largest FDJ file read, CSV or zip (INGEST_MAX_FILE_BYTES)."

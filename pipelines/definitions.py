@@ -14,6 +14,7 @@ from pipelines.assets.statistics import build_statistics_asset
 from pipelines.assets.trends import build_trends_asset
 from pipelines.checks import build_ingest_checks
 from pipelines.download import DOWNLOAD_JOBS
+from pipelines.fresh import INBOX_JOBS
 from pipelines.freshness import build_freshness_checks, build_freshness_sensor
 from pipelines.resources import Clock, FdjSource, RedisCache, ReportsStore, ServingStore, Warehouse
 from pipelines.schedules import (
@@ -44,6 +45,7 @@ def build_definitions() -> dg.Definitions:
             daily_statistics_job,
             cache_cleanup_job,
             inbox_ingest_job,
+            *INBOX_JOBS.values(),
             weekly_report_job,
             *DOWNLOAD_JOBS.values(),
         ],

@@ -10,7 +10,8 @@ before the 06:00 statistics. The tick:
 2. hashes its bytes (sha256) and asks the warehouse whether those bytes were already ingested
    (``ingest_log.fetched_sha256``);
 3. asks for one run only when they were not: the archive, staged under ``FDJ_DOWNLOAD_DIR``, ingested by
-   the game's ingest asset and everything downstream of it, with ``run_key`` = game and sha256.
+   the game's ingest asset, then what serves it (``pipelines/fresh.py``: statistics, trends, serving
+   snapshot, cache), with ``run_key`` = game and sha256.
 
 An unchanged archive is a ``SkipReason`` and no run; so is a transient network failure (timeout, no
 connection, HTTP 5xx/429: the next tick tries again) and a busy warehouse. An archive that cannot be
@@ -28,7 +29,7 @@ from intake.archives import ArchiveRefusedError, download_archive, stage
 from intake.sources import TransientDownloadError
 from lottery.fdj.guards import size_text
 from lottery.games import WEEKDAY_NAMES, Game, current_era
-from pipelines.assets.ingest import draws_asset_key
+from pipelines.fresh import build_fresh_job
 from warehouse.fetched_files import WarehouseBusyError, read_past_ingest
 
 EVENING = (23, 30)  # on each draw day
@@ -43,11 +44,12 @@ def download_job_name(game: Game) -> str:
 
 
 def build_download_job(game: Game) -> dg.UnresolvedAssetJobDefinition:
-    """``game``'s ingest asset and everything downstream of it (statistics, back-test, snapshot, cache)."""
-    return dg.define_asset_job(
+    """``game``'s ingest, statistics and trends, the serving snapshot and the cache (pipelines/fresh.py)."""
+    return build_fresh_job(
         download_job_name(game),
-        selection=dg.AssetSelection.assets(draws_asset_key(game)).downstream(),
-        description=f"One downloaded FDJ {game.value} archive, ingested, and everything downstream.",
+        game,
+        f"One downloaded FDJ {game.value} archive: its ingest, statistics, trends, the serving snapshot, "
+        "the cache.",
     )
 
 

@@ -11,6 +11,7 @@ import dagster as dg
 
 from config.settings import Settings
 from intake.inbox import Inbox
+from intake.sources import game_hint
 from lottery.games import Game
 from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.report import REPORT_KEY
@@ -18,6 +19,7 @@ from pipelines.assets.serving import SERVING_KEY, cache_cleanup_op
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.assets.trends import trends_asset_key
 from pipelines.download import build_download_schedules
+from pipelines.fresh import INBOX_JOBS
 from pipelines.orphans import fail_orphaned_runs
 
 PARIS = "Europe/Paris"
@@ -49,8 +51,9 @@ weekly_report_job = dg.define_asset_job(
 inbox_ingest_job = dg.define_asset_job(
     "inbox_ingest_job",
     selection=dg.AssetSelection.all(),
-    description="One inbox file and everything downstream: statistics, serving snapshot, cache.",
+    description="One inbox file whose name names no game: every asset (both ingests and all downstream).",
 )
+INBOX_RUN_JOBS = [*INBOX_JOBS.values(), inbox_ingest_job]
 
 
 @dg.job(description="Nightly removal of cache entries whose data_version is superseded.")
@@ -107,27 +110,32 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
     )
 
     @dg.sensor(
-        job=inbox_ingest_job,
+        jobs=INBOX_RUN_JOBS,
         minimum_interval_seconds=settings.inbox_poll_s,
         default_status=sensor_status,
         description=f"One run per FDJ .csv/.zip file dropped in {settings.inbox_dir} (the tick only decides: "
-        "it reads and moves nothing); the run ingests it within the guards, then the file goes to archive/ "
-        "or, with the run's error as its reason, to rejected/.",
+        "it reads and moves nothing): the job of the game its name names (inbox_<game>_job: that game's "
+        "ingest, statistics, trends, the serving snapshot, the cache), else every asset (inbox_ingest_job). "
+        "The run ingests it within the guards, then the file goes to archive/ or, with the run's error as "
+        "its reason, to rejected/.",
     )
     def fdj_inbox_sensor(context: dg.SensorEvaluationContext):
         """Ask for one run per settled file, keyed by name, size and mtime: a pure decision."""
         inbox.ensure()  # the folders exist from the first tick, even if someone removed them
         for path in inbox.ready():
-            context.log.info("requesting a run for %s", path.name)
+            game = game_hint(path.name)
+            job = INBOX_JOBS[game] if game is not None else inbox_ingest_job
+            context.log.info("requesting a run of %s for %s", job.name, path.name)
             yield dg.RunRequest(
                 run_key=inbox.run_key(path),
+                job_name=job.name,
                 run_config={"resources": {"fdj_source": {"config": {"location": str(path)}}}},
                 tags={INBOX_TAG: str(path)},
             )
 
     @dg.run_status_sensor(
         run_status=dg.DagsterRunStatus.SUCCESS,
-        monitored_jobs=[inbox_ingest_job],
+        monitored_jobs=INBOX_RUN_JOBS,
         default_status=sensor_status,
         description="Moves an inbox file whose run succeeded to archive/.",
     )
@@ -138,7 +146,7 @@ def build_automation(settings: Settings) -> tuple[list[dg.ScheduleDefinition], l
             context.log.info("archived %s", inbox.archive_file(Path(path)))
 
     @dg.run_failure_sensor(
-        monitored_jobs=[inbox_ingest_job],
+        monitored_jobs=INBOX_RUN_JOBS,
         default_status=sensor_status,
         description="Moves an inbox file whose run failed to rejected/, with the failure as its reason.",
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Changes to tables an earlier version created (each idempotent), by the version that made them.
 MIGRATIONS: dict[int, list[str]] = {
@@ -110,6 +110,24 @@ TREND_DDL = [
 # v4: the trend tables. New tables only (nothing earlier changes); DDL creates them on any warehouse,
 # the migration is listed so an older warehouse records the version that brought them.
 MIGRATIONS[4] = TREND_DDL
+
+# What each stored statistics window was computed from (warehouse/snapshots.py reuses a window's
+# payloads only when both match): the fingerprint of the window's draws and of the code computing it.
+WINDOW_DDL = [
+    """
+    CREATE TABLE IF NOT EXISTS stats_windows (
+        game            VARCHAR   NOT NULL,
+        snapshot_date   DATE      NOT NULL,
+        scope           VARCHAR   NOT NULL,
+        window_version  VARCHAR   NOT NULL,
+        engine_version  VARCHAR   NOT NULL,
+        reused_from     DATE,
+        PRIMARY KEY (game, snapshot_date, scope)
+    )
+    """,
+]
+# v5: stats_windows, a new table only (rows before v5: none, so the first snapshot computes every window).
+MIGRATIONS[5] = WINDOW_DDL
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)",
@@ -232,6 +250,7 @@ DDL = [
     )
     """,
     *TREND_DDL,
+    *WINDOW_DDL,
 ]
 
 

@@ -11,8 +11,6 @@ from pipelines.assets.backtest import backtest_asset_key
 from pipelines.assets.statistics import statistics_asset_key
 from pipelines.catalog import DUCKDB_POOL, OWNERS
 from pipelines.resources import RedisCache, ReportsStore, Warehouse
-from reporting.data import ServiceWeek, build_report_data, service_week
-from reporting.files import write_report
 from warehouse.backtests import latest_backtest
 
 REPORT_KEY = dg.AssetKey("weekly_report")
@@ -36,6 +34,11 @@ def weekly_report(
     warehouse: Warehouse, redis_cache: RedisCache, reports: ReportsStore
 ) -> dg.MaterializeResult:
     """Render and write both games' reports; the Markdown appears here as metadata."""
+    # Imported here: matplotlib and pandas cost every process that loads the code location (each run
+    # starts one) seconds, and only this asset draws charts.
+    from reporting.data import ServiceWeek, build_report_data, service_week
+    from reporting.files import write_report
+
     client = redis_cache.client()
     try:
         service: ServiceWeek | None = service_week(client)

@@ -12,7 +12,7 @@ from lottery.games import Game
 from pipelines.assets.ingest import build_ingest_asset
 from pipelines.checks import build_ingest_checks
 from pipelines.definitions import build_definitions
-from pipelines.resources import FdjSource, Warehouse
+from pipelines.resources import FdjSource, ServingStore, Warehouse
 from tests.rows import FdjCsv
 
 ASSETS = [build_ingest_asset(game) for game in Game]
@@ -28,6 +28,7 @@ def materialise(source: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
         resources={
             "warehouse": Warehouse(database=str(warehouse)),
             "fdj_source": FdjSource(location=str(source)),
+            "serving": ServingStore(directory=str(warehouse.parent / "serving")),
         },
         raise_on_error=False,
     )

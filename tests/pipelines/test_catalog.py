@@ -143,6 +143,7 @@ def materialise_with_clock(
         resources={
             "warehouse": Warehouse(database=str(warehouse)),
             "fdj_source": FdjSource(location=str(fixture_dir)),
+            "serving": ServingStore(directory=str(warehouse.parent / "serving")),
             "clock": Clock(now=now),
         },
     )

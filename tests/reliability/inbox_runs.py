@@ -9,7 +9,7 @@ import dagster as dg
 from config.settings import Settings
 from lottery.games import Game
 from pipelines.assets.ingest import build_ingest_asset
-from pipelines.resources import FdjSource, Warehouse
+from pipelines.resources import FdjSource, ServingStore, Warehouse
 from pipelines.schedules import INBOX_TAG, build_automation
 
 
@@ -38,6 +38,7 @@ def run_inbox_file(inbox: Path, warehouse: Path) -> str:
             resources={
                 "warehouse": Warehouse(database=str(warehouse)),
                 "fdj_source": FdjSource(location=location),
+                "serving": ServingStore(directory=str(warehouse.parent / "serving")),
             },
             instance=instance,
             tags=request.tags,

@@ -33,7 +33,7 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
             "0.3, 1.0, 2, 5, 2.5, DATE '2025-12-30')"
         )
         ensure_schema(con)
-        assert SCHEMA_VERSION == 4
+        assert SCHEMA_VERSION == 5
         assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         columns = {
             name: nullable for name, _, nullable, *_ in con.execute("DESCRIBE number_stats").fetchall()
@@ -58,7 +58,8 @@ def test_version_1_number_stats_gain_the_censored_gap_column(tmp_path: Path) -> 
 
 
 def test_version_2_warehouse_gains_the_trend_tables(tmp_path: Path) -> None:
-    """v4 adds the statistics-over-time tables; an older warehouse gets them and records version 4."""
+    """v4 adds the statistics-over-time tables (v5 the statistics windows); an older warehouse gets them
+    and records the current version."""
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         ensure_schema(con)
         for table in ("trend_balls", "trend_chi_square", "trend_backtests"):
@@ -68,9 +69,10 @@ def test_version_2_warehouse_gains_the_trend_tables(tmp_path: Path) -> None:
         ensure_schema(con)
         tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         assert {"trend_balls", "trend_chi_square", "trend_backtests"} <= tables
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (4,)
+        assert "stats_windows" in tables
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         ensure_schema(con)  # idempotent
-        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 4").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM schema_version WHERE version = 5").fetchone() == (1,)
 
 
 def test_version_2_ingest_log_gains_the_fetched_sha256_column(tmp_path: Path) -> None:
