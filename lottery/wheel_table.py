@@ -16,6 +16,7 @@ from functools import cache
 from itertools import combinations
 from math import comb
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -89,7 +90,9 @@ def offered_designs() -> list[tuple[int, int, int]]:
 
 
 @cache
-def _raw(path: Path = TABLE_PATH) -> dict[tuple[int, int, int], dict[str, object]]:
+@cache
+def _raw(path: Path = TABLE_PATH) -> dict[tuple[int, int, int], dict[str, Any]]:
+    """The table file's designs by (n, t, m), read once per process (do not modify)."""
     data = json.loads(path.read_text())
     return {(int(d["n"]), int(d["t"]), int(d["m"])): d for d in data["designs"]}
 
@@ -106,7 +109,8 @@ def has_design(n: int, t: int, m: int, path: Path = TABLE_PATH) -> bool:
 
 def design_size(n: int, t: int, m: int, path: Path = TABLE_PATH) -> int:
     """Tickets of the table's design for (n, t, m), as stored (verified when :func:`design` loads it)."""
-    return int(_raw(path)[(n, t, m)]["size"])  # type: ignore[call-overload]
+    size: int = _raw(path)[(n, t, m)]["size"]
+    return size
 
 
 @cache
@@ -128,7 +132,7 @@ def design(n: int, t: int, m: int, path: Path = TABLE_PATH) -> TableDesign:
     if not check.ok:
         raise TableError(f"design {n} numbers, {t} if {m} misses {check.uncovered} m-subsets")
     known = KNOWN.get((n, t, m))
-    bound = int(raw["lower_bound"])  # type: ignore[call-overload]
+    bound = int(raw["lower_bound"])
     if known is not None:
         best, source = known
     elif len(tickets) == bound:
@@ -143,7 +147,7 @@ def design(n: int, t: int, m: int, path: Path = TABLE_PATH) -> TableDesign:
         lower_bound=bound,
         best_known=best,
         source=source,
-        start_size=int(raw["start_size"]),  # type: ignore[call-overload]
+        start_size=int(raw["start_size"]),
     )
 
 
