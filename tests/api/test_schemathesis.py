@@ -21,6 +21,8 @@ from schemathesis import GenerationMode
 from config.settings import Settings
 from tests.api.live import live_api
 
+pytestmark = pytest.mark.slow  # the whole API driven by Hypothesis, many requests
+
 MAX_EXAMPLES = int(os.environ.get("LOTOSTATS_SCHEMATHESIS_EXAMPLES", "20"))
 # Cross-field rules (month needs a year, from <= to, a window must hold draws, exclusions leave enough
 # balls) cannot be written in OpenAPI: a schema-valid request may rightly get 422/404. Every other

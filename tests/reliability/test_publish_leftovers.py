@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
@@ -18,6 +17,8 @@ from lottery.games import Game
 from serving.snapshot import LOCK, publish, read_manifest
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from warehouse.ingest import ingest_game
+
+pytestmark = pytest.mark.slow  # a publish in another process, killed
 
 # Publishes like Dagster does, but stops for good once the first table is in the temporary file.
 PAUSING_PUBLISH = textwrap.dedent(
@@ -84,10 +85,8 @@ def test_killed_publish_leftovers_are_removed_by_the_next_publish(warehouse: Pat
     (serving / ".manifest.json.dead1234.tmp").write_text("{}")  # killed between the two manifest writes
     assert read_manifest(serving) == first  # readers never saw the killed publish
 
-    started = time.monotonic()
     with duckdb.connect(str(warehouse)) as con:
         second = publish(con, serving)
-    assert time.monotonic() - started < 30
     assert sorted(p.name for p in serving.iterdir() if p.name.startswith(".") and p.name != LOCK) == []
     assert sorted(p.name for p in serving.glob("serving-*.duckdb")) == sorted(
         [first.snapshot, second.snapshot]
