@@ -82,7 +82,7 @@ def materialize(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def finish(proc: subprocess.Popen[bytes]) -> None:
     """Wait for a materialisation and fail with its log if it failed."""
-    out, _ = proc.communicate(timeout=300)
+    out, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, out.decode()[-3000:]
 
 

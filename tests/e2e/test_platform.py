@@ -77,7 +77,7 @@ def test_main_command_runs_the_platform_and_ctrl_c_stops_every_child(tmp_path: P
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(lambda: b"all services up" in log.read_bytes(), 300, "all services up", log)
+        wait_for(lambda: b"all services up" in log.read_bytes(), 600, "all services up", log)
         graphql = httpx.post(f"http://127.0.0.1:{ui}/graphql", json={"query": "{ version }"}, timeout=10)
         assert graphql.status_code == 200
         assert graphql.json()["data"]["version"]
