@@ -1,14 +1,21 @@
-"""Shared fixtures: FDJ excerpts, the shipped data, DuckDB warehouses in tmp_path, a local HTTP server."""
+"""Shared fixtures: FDJ excerpts, the shipped data, DuckDB warehouses in tmp_path, a local HTTP server.
+
+Also the parallel run (pytest-xdist, ``scripts/test.sh`` passes ``-n``): each worker gets a redis-server
+of its own, the slow tests are handed out first, and the ``serial`` ones share one worker.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
@@ -17,7 +24,71 @@ from lottery.games import Game
 from tests.components import under_ci
 from warehouse.ingest import IngestResult, ingest_game
 
+if TYPE_CHECKING:
+    from tests.redis_fixtures import WorkerRedis
+
 pytest_plugins = ["tests.redis_fixtures", "tests.serving_fixtures"]
+
+# Started before the rest in a parallel run: the longest end-to-end tests, so none is left for last.
+LONGEST_FIRST = (
+    "tests/e2e/",
+    "tests/web/",
+    "tests/pipelines/test_history_cli.py",
+    "tests/pipelines/test_cli.py",
+)
+# Fixtures that start processes or services: a test using one is slow (out of `-m "not slow"`).
+PROCESS_FIXTURES = frozenset({"worker", "private_redis", "platform", "fdj"})
+_worker_redis: WorkerRedis | None = None
+_reports_dir: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Parallel run: the controller checks redis-server is there; each worker starts its own and points
+    REDIS_URL at it (before any test module is imported), so workers never share a database."""
+    global _worker_redis, _reports_dir
+    # Weekly reports that a materialisation writes without REPORTS_DIR go here, not to the project's reports/.
+    _reports_dir = Path(tempfile.mkdtemp(prefix="lotostats-test-reports-"))
+    os.environ["REPORTS_DIR"] = str(_reports_dir)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        if (getattr(config.option, "numprocesses", None) or 0) and shutil.which("redis-server") is None:
+            raise pytest.UsageError("parallel tests (-n) need redis-server on PATH; install it or use -n 0")
+        return
+    from tests.redis_fixtures import start_worker_redis  # after pytest_plugins: asserts rewritten
+
+    _worker_redis = start_worker_redis(worker)
+    os.environ["REDIS_URL"] = _worker_redis.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the worker's redis-server; remove the session's reports folder."""
+    global _worker_redis, _reports_dir
+    if _reports_dir is not None:
+        shutil.rmtree(_reports_dir, ignore_errors=True)
+        _reports_dir = None
+    if _worker_redis is not None:
+        _worker_redis.stop()
+        _worker_redis = None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that start processes are slow; serial tests go to one worker; in a parallel run the slow
+    tests come first (the longest first)."""
+    for item in items:
+        if PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("serial") is not None:
+            item.add_marker(pytest.mark.xdist_group("serial"))
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return
+
+    def rank(item: pytest.Item) -> int:
+        if item.nodeid.startswith(LONGEST_FIRST):
+            return 0
+        return 1 if item.get_closest_marker("slow") is not None else 2
+
+    items.sort(key=rank)  # stable: the collection order within each rank
 
 
 @pytest.hookimpl(hookwrapper=True)

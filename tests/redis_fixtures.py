@@ -1,11 +1,19 @@
-"""Real Redis for tests: the test command's server (own database numbers, flushed), or a private one."""
+"""Real Redis for tests: the test command's server (own database numbers, flushed), or a private one.
+
+Under pytest-xdist every worker starts a redis-server of its own (``start_worker_redis``, called from
+``tests/conftest.py``) and points ``REDIS_URL`` at it, so the fixed database numbers below never meet
+another worker's, in this process or in the subprocesses (uvicorn, Celery, Dagster) that inherit it.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +25,7 @@ from tests.components import missing_component
 
 CACHE_DB = 11  # tests use their own Redis database numbers, flushed around each test
 BROKER_DB = 12
+RESULTS_DB = 14  # Celery results of the tests that run a worker
 
 
 def redis_server_url() -> str:
@@ -83,7 +92,7 @@ class PrivateRedis:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 client.ping()
@@ -107,3 +116,67 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     server.start()
     yield server
     server.stop()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the redis-server gets SIGTERM when the pytest worker that started it dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class WorkerRedis:
+    """The redis-server of one pytest-xdist worker: its own port and folder, for the whole session."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], port: int, workdir: Path) -> None:
+        self.proc = proc
+        self.port = port
+        self.workdir = workdir
+
+    @property
+    def url(self) -> str:
+        """Database 0 of it (the tests pick their own database numbers from it)."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        """Stop it and remove its folder."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def start_worker_redis(worker: str, ready_s: float = 60.0) -> WorkerRedis:
+    """Start a redis-server for xdist worker ``worker`` on a free port; return once it answers.
+
+    Retries on another port if the one picked was taken in between (another worker's process)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("parallel tests need redis-server (apt-get install redis-server); or use -n 0")
+    workdir = Path(tempfile.mkdtemp(prefix=f"lotostats-redis-{worker}-"))
+    for _ in range(5):
+        port = free_port()
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(workdir), "--logfile", str(workdir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+        )  # fmt: skip
+        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
+        deadline = time.monotonic() + ready_s
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if int(client.info("server")["process_id"]) == proc.pid:  # ours, not one on a reused port
+                    client.close()
+                    return WorkerRedis(proc, port, workdir)
+            except redis.ConnectionError:
+                pass
+            time.sleep(0.05)
+        client.close()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+    raise RuntimeError(f"redis-server for worker {worker} did not start (see {workdir / 'redis.log'})")

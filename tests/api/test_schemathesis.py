@@ -21,6 +21,8 @@ import pytest
 from config.settings import Settings
 from tests.api.live import live_api
 
+pytestmark = pytest.mark.slow  # the whole API driven by Schemathesis, about 1,000 requests
+
 MAX_EXAMPLES = int(os.environ.get("LOTOSTATS_SCHEMATHESIS_EXAMPLES", "15"))
 NO_BUDGETS = {"api_budget_generation_grids": 0, "api_budget_check_cells": 0, "api_budget_wheel_ms": 0}
 # Cross-field rules (month needs a year, from <= to, a window must hold draws, exclusions leave enough
@@ -32,7 +34,7 @@ REQUESTS = re.compile(
 )
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(900)
 def test_api_conforms_to_its_schema_and_never_5xx(settings: Settings, tmp_path: Path) -> None:
     """``schemathesis run`` with every phase and mode passes; the server counted no 5xx."""
     # Generations queue into the flushed cache database (no worker reads it); no budgets here.
@@ -57,7 +59,8 @@ def test_api_conforms_to_its_schema_and_never_5xx(settings: Settings, tmp_path: 
             ],
             capture_output=True,
             text=True,
-            timeout=540,
+            timeout=840,
+            cwd=tmp_path,  # its run cache (.schemathesis/) stays out of the project
             check=False,
         )  # fmt: skip
         metrics = httpx.get(f"{base_url}/metrics", timeout=10).text

@@ -20,7 +20,7 @@ import pytest
 
 from lottery.games import Game
 from lottery.stats.models import StatsFilter
-from tests.redis_fixtures import redis_server_url
+from tests.redis_fixtures import BROKER_DB, redis_server_url
 from tests.servers import uvicorn
 from tests.serving_fixtures import SHIPPED
 from warehouse.statistics import compute_quick
@@ -64,7 +64,7 @@ def env(tmp_path: Path, redis_url: str) -> dict[str, str]:
         "SERVING_DIR": str(tmp_path / "serving"),
         "FDJ_SOURCE": str(source),
         "REDIS_URL": redis_url,
-        "CELERY_BROKER_URL": f"{redis_server_url()}/12",
+        "CELERY_BROKER_URL": f"{redis_server_url()}/{BROKER_DB}",
         "DAGSTER_HOME": str(tmp_path / "dagster"),
     }
 
@@ -82,7 +82,7 @@ def materialize(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def finish(proc: subprocess.Popen[bytes]) -> None:
     """Wait for a materialisation and fail with its log if it failed."""
-    out, _ = proc.communicate(timeout=300)
+    out, _ = proc.communicate(timeout=600)
     assert proc.returncode == 0, out.decode()[-3000:]
 
 

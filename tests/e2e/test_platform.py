@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_pipeline_to_http import add_draw
-from tests.redis_fixtures import BROKER_DB, free_port, redis_server_url
+from tests.redis_fixtures import BROKER_DB, RESULTS_DB, free_port, redis_server_url
 from tests.serving_fixtures import PROJECT_ROOT, SHIPPED
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def test_main_command_runs_the_platform_and_ctrl_c_stops_every_child(tmp_path: P
         "INBOX_POLL_S": "2",
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": f"{redis_server_url()}/{BROKER_DB}",
-        "CELERY_RESULT_BACKEND": f"{redis_server_url()}/14",
+        "CELERY_RESULT_BACKEND": f"{redis_server_url()}/{RESULTS_DB}",
         "DAGSTER_PORT": str(ui),
         "API_PORT": str(api),
         "LOTOSTATS_TEST_MARKER": marker,
@@ -77,7 +77,7 @@ def test_main_command_runs_the_platform_and_ctrl_c_stops_every_child(tmp_path: P
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(lambda: b"all services up" in log.read_bytes(), 300, "all services up", log)
+        wait_for(lambda: b"all services up" in log.read_bytes(), 600, "all services up", log)
         graphql = httpx.post(f"http://127.0.0.1:{ui}/graphql", json={"query": "{ version }"}, timeout=10)
         assert graphql.status_code == 200
         assert graphql.json()["data"]["version"]

@@ -17,11 +17,10 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from config.settings import Settings
-from tests.redis_fixtures import BROKER_DB, redis_server_url
+from tests.redis_fixtures import BROKER_DB, RESULTS_DB, redis_server_url
 from tests.serving_fixtures import Published
 
 BIN = Path(sys.executable).parent
-RESULTS_DB = 14
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -24,6 +24,8 @@ from serving.snapshot import SnapshotReader, read_manifest
 from tests.generation.conftest import Worker
 from tests.serving_fixtures import Published
 
+pytestmark = pytest.mark.slow  # new Python processes and a Celery worker
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -15,6 +15,8 @@ from pipelines.definitions import build_definitions
 from pipelines.resources import FdjSource, ServingStore, Warehouse
 from tests.rows import FdjCsv
 
+pytestmark = pytest.mark.slow  # Dagster materialisations
+
 ASSETS = [build_ingest_asset(game) for game in Game]
 CHECKS = [check for game in Game for check in build_ingest_checks(game)]
 CHECK_NAMES = {"draws_obey_rules", "no_duplicate_draws", "row_count_never_shrinks", "no_rejected_rows"}

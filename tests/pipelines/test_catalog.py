@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
+import pytest
 
 from config.settings import Settings
 from lottery.games import Game
@@ -21,6 +22,8 @@ from pipelines.definitions import build_definitions
 from pipelines.freshness import build_freshness_checks, build_freshness_sensor
 from pipelines.resources import Clock, FdjSource, RedisCache, ServingStore, Warehouse
 from tests.serving_fixtures import SHIPPED
+
+pytestmark = pytest.mark.slow  # Dagster materialisations
 
 # The asset of each game writing each table, and how a game's rows of it are counted.
 TABLE_ASSETS = {"draws": "draws", "statistics": "number_stats", "backtest": "backtests"}

@@ -59,7 +59,7 @@ def test_scheduled_download_runs_through_the_cli_then_skips_the_same_archive(
         env={**os.environ, **platform.env},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     log = proc.stdout + proc.stderr

@@ -41,7 +41,7 @@ def _materialize(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
 

@@ -8,14 +8,16 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from config.settings import Settings
 from pipelines.schedules import build_automation
 from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # a Dagster run in another process, killed
 
 SLOW_RUN = textwrap.dedent(
     """
@@ -67,9 +69,7 @@ def test_killed_run_is_marked_failed_and_a_live_one_is_not(tmp_path: Path) -> No
             assert (
                 instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.STARTED
             )  # what the issue saw
-            started = time.monotonic()
             evaluate_orphan_sensor(instance, tmp_path)
-            assert time.monotonic() - started < 10
             assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
             (failure,) = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
             assert f"(pid {proc.pid}) is gone" in failure.dagster_event.message

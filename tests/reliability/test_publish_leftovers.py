@@ -18,6 +18,8 @@ from serving.snapshot import LOCK, publish, read_manifest
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from warehouse.ingest import ingest_game
 
+pytestmark = pytest.mark.slow  # a publish in another process, killed
+
 # Publishes like Dagster does, but stops for good once the first table is in the temporary file and
 # the second one only in its write-ahead log (as a kill at any moment of a publish may leave them).
 PAUSING_PUBLISH = textwrap.dedent(
