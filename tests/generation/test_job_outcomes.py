@@ -368,4 +368,4 @@ def test_reported_states_are_monotonic_over_generations_of_10000_grids(
         states = [b["state"] for b in history.seen[task_id]]
         assert states[-1] == "SUCCESS"
         assert history.seen[task_id][-1]["progress"] == {"done": 10_000, "total": 10_000}
-        assert len(history.seen[task_id]) >= 3
+        # How many states a poll catches depends on the machine's load: not asserted (the order is).

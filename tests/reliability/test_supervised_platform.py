@@ -251,11 +251,11 @@ def test_killed_api_is_restarted_while_the_ui_and_the_worker_keep_answering(
     platform: Platform, load: Load
 ) -> None:
     """kill -9 of uvicorn: the UI and the worker answer while it is down; /health answers again."""
-    api = kill9(platform.child("api.main:app"))
+    api = kill9(platform.child("api.server"))
     killed_at = time.monotonic()
     assert platform.ui_answers()
     assert platform.worker_answers()
-    platform.wait_for(lambda: platform.child("api.main:app") not in (None, api), "a new API process")
+    platform.wait_for(lambda: platform.child("api.server") not in (None, api), "a new API process")
     platform.wait_for(
         lambda: httpx.get(f"{platform.api}/health", timeout=5).status_code == 200, "the API's /health"
     )
