@@ -52,8 +52,16 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared, framed = None, False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                framed = True
+        if declared is None and not framed:  # no body on the wire (RFC 9112, 6.3): nothing to count
+            await self.app(scope, receive, send)
+            return
         max_bytes = self.limit(scope.get("path", ""))
-        declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared[:20]) > max_bytes):
             for message in _too_large(max_bytes):
                 await send(message)

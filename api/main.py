@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = _redis(settings.redis_url, settings)
         broker = _redis(settings.celery_broker_url, settings)
-        reader = SnapshotReader(settings.serving_dir)
+        reader = SnapshotReader(settings.serving_dir, settings.serving_recheck_s)
         jobs_client = redis.Redis.from_url(
             settings.redis_url,
             socket_timeout=settings.redis_timeout_s * 4,
@@ -150,6 +150,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         version="0.1.0",
         lifespan=lifespan,
+        # No OpenTelemetry here: without this, every request asks OTel three times (environment
+        # reads) whether a provider was configured since.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         docs_url=None,  # served from local files by api.web
         redoc_url=None,
     )

@@ -186,8 +186,9 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers} & self.names
-                headers.extend(h for h in extra if h[0] not in present)
+                names = self.names
+                present = [name.lower() for name, _ in headers if name.lower() in names]
+                headers.extend([h for h in extra if h[0] not in present] if present else extra)
                 message = {**message, "headers": headers}
             await send(message)
 

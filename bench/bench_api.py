@@ -16,6 +16,7 @@ bench.common.Report).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -73,12 +74,16 @@ QUICK = "/api/euromillions/quick-stats?year=2025"
 FULL = "/api/euromillions/stats?year=2025"
 
 
-def hit_body(url: str) -> bytes:
-    """The body of a cached answer (asked until the in-process layer answers it)."""
+SERVER_HEADERS = frozenset({"date", "server"})  # uvicorn adds them to every answer, the floor's too
+
+
+def hit_answer(url: str) -> tuple[bytes, list[tuple[str, str]]]:
+    """The body and headers (but uvicorn's own) of a cached answer, asked until the in-process
+    layer answers it."""
     for _ in range(5):
         r = httpx.get(url)
         if r.headers["x-cache"] == "HIT":
-            return r.content
+            return r.content, [(k, v) for k, v in r.headers.items() if k not in SERVER_HEADERS]
     raise AssertionError(f"{url} is not a HIT: {r.headers}")
 
 
@@ -88,17 +93,24 @@ def median_run(results: list[dict[str, float]]) -> dict[str, float]:
 
 
 def interleaved_runs(
-    env: dict[str, str], bodies: dict[str, bytes], tmp: Path, workers: int, args: argparse.Namespace
+    env: dict[str, str],
+    answers: dict[str, tuple[bytes, list[tuple[str, str]]]],
+    tmp: Path,
+    workers: int,
+    args: argparse.Namespace,
 ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
-    """The API and one floor per body (bench.floor_app), ``workers`` processes each, all up at once;
-    wrk against each in turn, ``--rounds`` times, so the machine's load falls on both alike."""
+    """The API and one floor per answer (bench.floor_app: the same body and headers), ``workers``
+    processes each, all up at once; wrk against each in turn, ``--rounds`` times, so the machine's
+    load falls on both alike."""
     servers = []
     try:
         floors = {}
-        for name, body in bodies.items():
-            path = tmp / f"floor-{name}.json"
+        for name, (body, headers) in answers.items():
+            path, headers_path = tmp / f"floor-{name}.json", tmp / f"floor-{name}-headers.json"
             path.write_bytes(body)
-            proc, url = start_api({**env, "FLOOR_BODY": str(path)}, "bench.floor_app:app", workers)
+            headers_path.write_text(json.dumps(headers))
+            floor_env = {**env, "FLOOR_BODY": str(path), "FLOOR_HEADERS": str(headers_path)}
+            proc, url = start_api(floor_env, "bench.floor_app:app", workers)
             servers.append(proc)
             floors[name] = url + "/"
         proc, url = start_api(env, workers=workers)
@@ -107,7 +119,7 @@ def interleaved_runs(
         for path in (QUICK, FULL):
             for _ in range(20):  # every process fills its in-process layer
                 httpx.get(url + path)
-        targets = [("api", "ping")] + [(side, name) for name in bodies for side in ("floor", "api")]
+        targets = [("api", "ping")] + [(side, name) for name in answers for side in ("floor", "api")]
         for side, name in targets:  # warm-up
             wrk((floors if side == "floor" else api)[name], 2, args.connections)
         results: dict[tuple[str, str], list[dict[str, float]]] = {t: [] for t in targets}
@@ -117,7 +129,7 @@ def interleaved_runs(
                     wrk((floors if side == "floor" else api)[name], args.duration, args.connections)
                 )
         runs = {name: median_run(results[("api", name)]) for side, name in targets if side == "api"}
-        floor = {name: median_run(results[("floor", name)]) for name in bodies}
+        floor = {name: median_run(results[("floor", name)]) for name in answers}
         return runs, floor
     finally:
         for proc in servers:
@@ -149,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         env = {**os.environ, "SERVING_DIR": str(serving), "REDIS_URL": redis_url}
         server, url = start_api(env)
         try:
-            bodies = {"quick": hit_body(url + QUICK), "full": hit_body(url + FULL)}
+            answers = {"quick": hit_answer(url + QUICK), "full": hit_answer(url + FULL)}
             misses, quick_misses = miss_times(client, url)
         finally:
             server.terminate()
@@ -157,11 +169,11 @@ def main(argv: list[str] | None = None) -> None:
         try:
             for workers in (1, 2):
                 progress(f"{workers} worker(s): the floors and the API, {args.rounds} rounds")
-                runs[workers], floors[workers] = interleaved_runs(env, bodies, Path(tmp), workers, args)
+                runs[workers], floors[workers] = interleaved_runs(env, answers, Path(tmp), workers, args)
         finally:
             client.flushdb()
     progress(f"wrk -t2 -c{args.connections} -d{args.duration}s done")
-    tables(report, runs, floors, bodies, args)
+    tables(report, runs, floors, {name: body for name, (body, _) in answers.items()}, args)
     limit = Measure(0.05, "s", 0, display="ms")
     full_miss, quick_miss = statistics.median(misses) / 1000, statistics.median(quick_misses) / 1000
     later = max(misses[1:]) / 1000
@@ -209,7 +221,8 @@ def tables(
     report.notes.append(
         f"`wrk -t2 -c{args.connections} -d{args.duration}s --latency`, 127.0.0.1, the same uvicorn for "
         f"all, medians of {args.rounds} rounds run in turn against each server; the floor is "
-        f"`bench/floor_app.py` (a bare ASGI app returning the same bytes with the same headers: "
+        f"`bench/floor_app.py` (a bare ASGI app returning the same bytes with the same headers, "
+        "the security headers included: "
         f"{len(bodies['quick']):,} B quick, {len(bodies['full']):,} B full); non-2xx responses: "
         f"{non2xx:.0f}."
     )

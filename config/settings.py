@@ -112,6 +112,16 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var" / "serving",
         description="Where Dagster publishes the read-only serving snapshot the API reads (SERVING_DIR).",
     )
+    serving_recheck_s: float = Field(
+        default=0.1,
+        ge=0,
+        le=10,
+        description=(
+            "Least seconds between two looks of an API process at the published manifest "
+            "(SERVING_RECHECK_S): a new snapshot is served at most this long after it is published; "
+            "0 looks at every request."
+        ),
+    )
     web_dist_dir: Path = Field(
         default=PROJECT_ROOT / "web" / "dist",
         description="The built web app the API serves at / (WEB_DIST_DIR; scripts/run.sh builds it).",

@@ -109,13 +109,12 @@ class CacheCounters:
     """Counts per (day, kind, status) in memory; ``flush`` adds them to Redis."""
 
     def __init__(self) -> None:
-        self._pending: Counter[tuple[date, str, str]] = Counter()
+        self._pending: Counter[tuple[date, CacheKind, CacheStatus]] = Counter()
 
     def add(self, kind: CacheKind, status: CacheStatus) -> None:
         """Count one response (SKIP is not a cache outcome: not counted)."""
-        if status == CacheStatus.SKIP:
-            return
-        self._pending[(today(), kind.value, status.value)] += 1
+        if status is not CacheStatus.SKIP:
+            self._pending[(today(), kind, status)] += 1
 
     async def flush(self, client: aioredis.Redis) -> None:
         """Write the pending counts (kept for the next flush if Redis fails)."""
@@ -126,8 +125,8 @@ class CacheCounters:
             async with client.pipeline(transaction=False) as pipe:
                 for (day, kind, status), n in pending.items():
                     key = counters_key(day)
-                    pipe.hincrby(key, f"{kind}:{status}", n)
-                    pipe.hincrby(key, status, n)
+                    pipe.hincrby(key, f"{kind.value}:{status.value}", n)
+                    pipe.hincrby(key, status.value, n)
                     pipe.expire(key, COUNTER_TTL_S)
                 await pipe.execute()
         except (redis.RedisError, OSError):

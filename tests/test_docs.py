@@ -49,7 +49,12 @@ def ignored(name: str) -> bool:
     """Whether git ignores ``name`` (what the build, the tests or a run writes, e.g. web/dist)."""
     if shutil.which("git") is None:
         return False
-    return subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False).returncode == 0
+    # A folder not built yet is not known to be one: ask for it with a trailing slash too (/web/dist/).
+    folder = name.rstrip("/") + "/"
+    return any(
+        subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT, check=False).returncode == 0
+        for path in (name, folder)
+    )
 
 
 def mkdocs_config() -> dict[str, object]:

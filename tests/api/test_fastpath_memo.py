@@ -1,5 +1,5 @@
 """The fast path remembers parsed query strings and keys, yet a bad query still gets FastAPI's 422
-every time, and a new publication is followed at the next request."""
+every time, and a new publication is followed at the next look at the manifest."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from config.settings import Settings
-from serving.snapshot import publish
+from lottery.games import Game
+from serving.snapshot import SnapshotReader, publish
 from tests.serving_fixtures import Published
 
 
@@ -25,6 +26,32 @@ def test_a_bad_query_is_validated_every_time(settings: Settings) -> None:
             assert client.get("/api/euromillions/stats?last=0").status_code == 422
 
 
+def _republish_without_late_2025(warehouse: Path, serving: Path) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("DELETE FROM draws WHERE game = 'euromillions' AND draw_date >= DATE '2025-07-01'")
+        publish(con, serving)
+
+
+def test_a_reader_looks_at_the_manifest_once_per_interval(published: Published, tmp_path: Path) -> None:
+    serving = tmp_path / "serving"
+    shutil.copytree(published.serving_dir, serving)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(published.warehouse, warehouse)
+    now = [100.0]
+    reader = SnapshotReader(serving, recheck_s=0.1, clock=lambda: now[0])
+    first = reader.current()
+    assert first is not None
+    _republish_without_late_2025(warehouse, serving)
+    now[0] += 0.09
+    assert reader.current() is first  # inside the interval: the manifest is not looked at
+    now[0] += 0.02
+    newer = reader.current()
+    assert newer is not None
+    assert newer is not first
+    assert newer.manifest.version(Game.EUROMILLIONS) != first.manifest.version(Game.EUROMILLIONS)
+    reader.close()
+
+
 def test_hits_follow_a_new_publication_at_the_next_request(
     published: Published, redis_url: str, tmp_path: Path
 ) -> None:
@@ -32,15 +59,16 @@ def test_hits_follow_a_new_publication_at_the_next_request(
     shutil.copytree(published.serving_dir, serving)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(published.warehouse, warehouse)
-    settings = Settings(serving_dir=serving, warehouse_path=warehouse, redis_url=redis_url)
+    # Looking at every request (SERVING_RECHECK_S=0): the first request after publish sees it.
+    settings = Settings(
+        serving_dir=serving, warehouse_path=warehouse, redis_url=redis_url, serving_recheck_s=0
+    )
     url = "/api/euromillions/quick-stats?year=2025"
     with TestClient(create_app(settings)) as client:
         client.get(url)
         before = client.get(url)
         assert before.headers["x-cache"] == "HIT"
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute("DELETE FROM draws WHERE game = 'euromillions' AND draw_date >= DATE '2025-07-01'")
-            publish(con, serving)
+        _republish_without_late_2025(warehouse, serving)
         after = client.get(url)
         assert after.headers["x-cache"] != "HIT"
         assert after.json()["data_version"] != before.json()["data_version"]
