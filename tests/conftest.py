@@ -71,6 +71,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _worker_redis = None
 
 
+def _uses_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test takes a module-scoped fixture (a platform, a warehouse built for the module)."""
+    info = getattr(item, "_fixtureinfo", None)  # pytest's own record of the test's fixtures
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that start processes are slow; serial tests go to one worker; in a parallel run the slow
@@ -80,6 +88,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("serial") is not None:
             item.add_marker(pytest.mark.xdist_group("serial"))
+        elif _uses_a_module_fixture(item):  # built once, on one worker, not once per worker
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))  # type: ignore[attr-defined]
     if os.environ.get("PYTEST_XDIST_WORKER") is None:
         return
 

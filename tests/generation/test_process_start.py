@@ -125,7 +125,8 @@ def test_an_unreadable_publication_leaves_the_one_before_in_force(
     good = _copy(published, serving)
     manifest = serving / "manifest.json"
     good_text = manifest.read_text()
-    settings = gen_settings.model_copy(update={"serving_dir": serving})
+    # The manifest looked at on every request (SERVING_RECHECK_S=0): each change is seen at once.
+    settings = gen_settings.model_copy(update={"serving_dir": serving, "serving_recheck_s": 0})
     with TestClient(create_app(settings)) as api:
         before = api.get("/api/euromillions/quick-stats")
         assert before.status_code == 200
