@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
 from api.errors import ErrorBody, NotFoundError
-from api.routes.generation import Accepted, queue_job, task_state
+from api.routes.generation import Accepted, queue_job, read_task_state
 from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
 from lottery.checker import (
@@ -88,11 +88,11 @@ class Prepared:
         return len(self.tickets) * self.window.size
 
 
-def _generation_tickets(state: AppState, game: Game, task_id: str) -> list[Ticket]:
+async def _generation_grids(state: AppState, game: Game, task_id: str) -> list[Any]:
     """The grids of a finished generation (404 unknown, 409 not finished, 422 not a generation)."""
     loc = ("body", "task_id")
     try:
-        status = task_state(state, game, task_id)
+        status = await read_task_state(state, game, task_id)
     except NotFoundError as exc:
         raise CheckRequestError([(loc, exc.message)], status=404) from None
     if status.state != "SUCCESS":
@@ -103,17 +103,24 @@ def _generation_tickets(state: AppState, game: Game, task_id: str) -> list[Ticke
     grids = (status.result or {}).get("grids")
     if not isinstance(grids, list):
         raise CheckRequestError([(loc, f"task {task_id!r} is not a grid generation")])
-    return [Ticket(tuple(g["numbers"]), tuple(g["bonus"])) for g in grids]
+    return grids
 
 
-def prepare(state: AppState, game: Game, body: CheckRequest) -> Prepared:
-    """Every reason the check can never succeed, as 4xx, before anything is computed or queued.
-
-    Blocking (snapshot reads, the job store): run it in a worker thread."""
+async def prepare(state: AppState, game: Game, body: CheckRequest) -> Prepared:
+    """Every reason the check can never succeed, as 4xx, before anything is computed or queued:
+    the window's bounds, the generation named by ``task_id`` (its state read on the event loop),
+    then the tickets against the window's draws (:func:`_prepared`, in a worker thread)."""
     body.window.validated()
     check_max("last", body.window.last, state.settings.api_max_last)
-    if body.task_id is not None:
-        tickets = _generation_tickets(state, game, body.task_id)
+    grids = await _generation_grids(state, game, body.task_id) if body.task_id is not None else None
+    return await run_in_threadpool(_prepared, state, game, body, grids)
+
+
+def _prepared(state: AppState, game: Game, body: CheckRequest, grids: list[Any] | None) -> Prepared:
+    """The tickets (the body's, or a generation's ``grids``) checked against the deployment's limit
+    and the window's draws. Blocking (snapshot reads): run it in a worker thread."""
+    if grids is not None:
+        tickets = [Ticket(tuple(g["numbers"]), tuple(g["bonus"])) for g in grids]
     else:
         tickets = [Ticket(tuple(t.numbers), tuple(t.bonus)) for t in body.tickets or []]
     limit = state.settings.api_max_check_tickets
@@ -179,7 +186,7 @@ async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, requ
     CHECK_DIRECT_MAX_CELLS tickets x draws are queued: 202 with ``status_url``. Either way the
     tickets x draws are charged to the client's check budget (API_BUDGET_CHECK_CELLS)."""
     try:
-        prepared = await run_in_threadpool(prepare, state, game, body)
+        prepared = await prepare(state, game, body)
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc
     settings = state.settings
