@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
 from api.errors import ErrorBody, NotFoundError
+from api.models.check import CheckAnswerOut, check_out
 from api.routes.generation import Accepted, queue_job, read_task_state
 from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
@@ -150,8 +151,8 @@ def _prepared(state: AppState, game: Game, body: CheckRequest, grids: list[Any] 
     return Prepared(tickets, history, window, segs, view.manifest.version(game))
 
 
-def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int) -> dict[str, Any]:
-    """The check itself and its JSON answer."""
+def run_check(prepared: Prepared, window: StatsFilter, max_rows: int) -> CheckAnswerOut:
+    """The check itself and its answer (its response model built here, in the worker thread)."""
     started = time.perf_counter()
     outcome = check(
         prepared.window,
@@ -160,11 +161,12 @@ def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int
         segs=prepared.segments,
         max_rows=max_rows,
     )
-    return answer(outcome, window.public(), prepared.data_version, started)
+    return check_out(answer(outcome, window.public(), prepared.data_version, started))
 
 
 @router.post(
     "/check",
+    response_model=CheckAnswerOut,
     responses={
         200: {"description": "The check's result: per ticket its wins per draw and its totals"},
         202: {"model": Accepted, "description": "A large check, queued: poll status_url"},
@@ -178,7 +180,9 @@ def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int
     },
     summary="What tickets would have won over past draws",
 )
-async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, request: Request) -> JSONResponse:
+async def check_tickets(
+    game: GameDep, state: StateDep, body: CheckRequest, request: Request
+) -> CheckAnswerOut | JSONResponse:
     """Check tickets (or a finished generation's grids, by ``task_id``) against the window's draws.
 
     Each ticket plays only the draws whose rules admit it; wins are listed per draw with FDJ's payout,
@@ -192,10 +196,7 @@ async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, requ
     settings = state.settings
     await state.budgets.check.spend(client_of(request.scope), prepared.cells, "tickets")
     if prepared.cells <= settings.check_direct_max_cells:
-        answer = await run_in_threadpool(
-            run_check, game, prepared, body.window, settings.api_check_max_win_rows
-        )
-        return JSONResponse(answer)
+        return await run_in_threadpool(run_check, prepared, body.window, settings.api_check_max_win_rows)
     kwargs = {
         "game": game.value,
         "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],
