@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
-from api.errors import ErrorBody, NotFoundError
+from api.errors import NotFoundError
 from api.models.check import CheckAnswerOut, check_out
+from api.responses import error, posted_body
 from api.routes.generation import Accepted, queue_job, read_task_state
 from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
@@ -170,13 +171,10 @@ def run_check(prepared: Prepared, window: StatsFilter, max_rows: int) -> CheckAn
     responses={
         200: {"description": "The check's result: per ticket its wins per draw and its totals"},
         202: {"model": Accepted, "description": "A large check, queued: poll status_url"},
-        400: {"description": "Body that cannot be decoded"},
-        404: {"model": ErrorBody, "description": "Unknown game, or unknown generation task_id"},
-        409: {"model": ErrorBody, "description": "The generation named by task_id is not finished"},
-        413: {"model": ErrorBody, "description": "Request body too large"},
-        422: {"model": ErrorBody, "description": "Tickets or window invalid, or more than the whole budget"},
-        429: {"model": ErrorBody, "description": "The client's check budget is spent; see Retry-After"},
-        503: {"model": ErrorBody, "description": "No snapshot yet, or broker or job store unreachable"},
+        **posted_body(invalid="Tickets or window invalid, or more than the whole budget", budget="check"),
+        404: error("Unknown game, or unknown generation task_id"),
+        409: error("The generation named by task_id is not finished"),
+        503: error("No snapshot yet, or broker or job store unreachable"),
     },
     summary="What tickets would have won over past draws",
 )

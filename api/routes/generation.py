@@ -19,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
-from api.errors import ErrorBody, NotFoundError
+from api.errors import NotFoundError
+from api.responses import error, posted_body
 from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game
@@ -103,11 +104,8 @@ def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     status_code=202,
     response_model=Accepted,
     responses={
-        400: {"description": "Body that cannot be decoded"},
-        413: {"model": ErrorBody, "description": "Request body too large"},
-        422: {"model": ErrorBody, "description": "A parameter out of range, or more than a whole budget"},
-        429: {"model": ErrorBody, "description": "The client's generation budget is spent; see Retry-After"},
-        503: {"model": ErrorBody, "description": "Broker or job store unreachable"},
+        **posted_body(invalid="A parameter out of range, or more than a whole budget", budget="generation"),
+        503: error("Broker or job store unreachable"),
     },
     summary="Queue a generation of grids",
 )
@@ -297,7 +295,7 @@ def status_body(status: TaskStatus) -> bytes:
 @router.get(
     "/task-status/{task_id}",
     response_model=TaskStatus,
-    responses={404: {"model": ErrorBody, "description": "Unknown or expired task id"}},
+    responses={404: error("Unknown or expired task id")},
     summary="State, live progress and result of a generation",
 )
 async def task_status(

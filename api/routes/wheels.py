@@ -15,8 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.budgets import client_of
 from api.deps import GameDep, StateDep
-from api.errors import ErrorBody
 from api.models.wheel import WheelAnswerOut, wheel_out
+from api.responses import posted_body
 from api.routes.generation import Accepted, queue_job
 from api.routing import game_router
 from lottery.games import Game
@@ -86,10 +86,7 @@ def compute(spec: WheelSpec, seed: int) -> WheelAnswerOut:
     responses={
         200: {"description": "The verified wheel (a search estimated under WHEEL_INLINE_MAX_S)"},
         202: {"model": Accepted, "description": "Queued: poll status_url (task-status) for progress"},
-        400: {"description": "Body that cannot be decoded"},
-        413: {"model": ErrorBody, "description": "Request body too large"},
-        422: {"model": ErrorBody, "description": "Numbers or guarantee invalid, or more than a whole budget"},
-        429: {"model": ErrorBody, "description": "The client's wheel budget is spent; see Retry-After"},
+        **posted_body(invalid="Numbers or guarantee invalid, or more than a whole budget", budget="wheel"),
     },
     summary="Build an abbreviated wheel with a verified guarantee",
 )
