@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import Response
 from starlette.concurrency import run_in_threadpool
@@ -14,11 +13,6 @@ from serving.cache import CacheKind, cache_key
 from serving.snapshot import ServingView
 
 JSON = "application/json"
-
-
-def cached_responses(model: type, what: str) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI ``responses`` of a cached route: its 200 body and the ``X-Cache`` header."""
-    return {200: {"model": model, "description": f"{what}; `X-Cache` says HIT, MISS or BYPASS"}}
 
 
 async def serve_cached(

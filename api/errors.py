@@ -56,14 +56,6 @@ class ErrorBody(BaseModel):
     more_errors: int | None = Field(default=None, description="errors left out (at most 10 are listed)")
 
 
-# Documented on every route under /api/{game}.
-GAME_RESPONSES: dict[int | str, dict[str, object]] = {
-    404: {"model": ErrorBody, "description": "Unknown game, or nothing found (no draw in the window ...)"},
-    422: {"model": ErrorBody, "description": "A parameter out of range or inconsistent, with the reason"},
-    503: {"model": ErrorBody, "description": "No serving snapshot published yet, or a service unreachable"},
-}
-
-
 class NotFoundError(StatsError):
     """Something the caller named that does not exist here (a task id, a report): 404."""
 

@@ -9,10 +9,10 @@ FastAPI route, which validates, reads Redis or computes, and fills the in-proces
 The answer is byte-for-byte the one the route would give, with ``X-Cache: HIT``.
 
 It also takes ``GET /api/{game}/task-status/{task_id}`` (a known game, an id of at most 64
-characters, no query string) when the job is found: the route's reads (result backend, then the job
-record's RESOLVE script) on the event loop's asyncio clients instead of a worker thread, and the
-route's response model's JSON, byte for byte. An unknown or foreign id, or Redis unreachable, goes on
-to the route (its 404, its 503); so does anything it does not parse.
+characters, no query string) when the job is found: the route's own reader
+(``read_task_state``: result backend, then the job record's RESOLVE script, on the event loop's
+asyncio clients), and the route's response model's JSON, byte for byte. An unknown or foreign id,
+or Redis unreachable, goes on to the route (its 404, its 503); so does anything it does not parse.
 """
 
 from __future__ import annotations
@@ -155,8 +155,6 @@ class CachedFastPath:
             status = await read_task_state(state, game, task_id)
         except (NotFoundError, redis.RedisError, OSError):
             return False  # the route answers: its 404, its 503
-        if status is None:
-            return False
         scope["route"] = STATUS_ROUTE
         await _send_json(send, status_body(status))
         return True

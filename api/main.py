@@ -109,9 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics=metrics,
             celery=create_celery(settings),
             jobs=JobStore(jobs_client, settings.cache_ttl_generation_s),
+            job_reader=AsyncJobReader(client, settings.cache_ttl_generation_s),
             budgets=Budgets.from_settings(client, settings),
             results=results,
-            job_reader=AsyncJobReader(client, settings.cache_ttl_generation_s) if results else None,
         )
         app.state.lotostats = state
         if reader.current() is None:

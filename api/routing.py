@@ -16,7 +16,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from api.errors import GAME_RESPONSES
+from api.responses import GAME_RESPONSES
 
 
 class StrictJSONRequest(Request):

@@ -39,6 +39,8 @@ class AppState:
     metrics: Metrics
     celery: Celery
     jobs: JobStore
+    # The job records' RESOLVE on the asyncio client: every task-status read (api/routes/generation.py).
+    job_reader: AsyncJobReader
     budgets: Budgets
     started_at: float = field(default_factory=time.time)
     # Worker threads that run job submits at once in one process (built in the lifespan's event
@@ -47,10 +49,9 @@ class AppState:
     # and for Redis connections cost more than they overlap. Two, so one slow Redis call does not
     # hold every submit.
     submit_limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(2))
-    # asyncio clients of the result backend and the job records, for task-status reads on the event
-    # loop (api/fastpath.py); None when the result backend is not Redis (the route reads in a thread).
+    # asyncio client of the result backend, for task-status reads on the event loop; None when the
+    # result backend is not Redis (Celery's own read, in a worker thread).
     results: aioredis.Redis | None = None
-    job_reader: AsyncJobReader | None = None
 
     def view(self) -> ServingView:
         """The serving snapshot in force, or :class:`SnapshotMissingError`."""

@@ -16,6 +16,8 @@ from celery import Task, shared_task
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 
+from api.models.check import check_json
+from api.models.wheel import wheel_json
 from config.settings import Settings, get_settings
 from lottery.checker import Ticket, answer, check
 from lottery.games import Game
@@ -272,7 +274,7 @@ def check_tickets(
             max_rows=max_rows,
             progress=progress,
         )
-    return answer(outcome, filters.public(), view.manifest.version(Game(game)), started)
+    return check_json(answer(outcome, filters.public(), view.manifest.version(Game(game)), started))
 
 
 @shared_task(bind=True, name="lotostats.build_wheel", base=GenerationTask)
@@ -292,6 +294,8 @@ def build_wheel_task(
     with final_state(ctx, task_id, token, "wheel search", (WheelRequestError, WheelError)) as progress:
         spec = check_wheel(Game(game), numbers, match, if_drawn, bonus)
         wheel = build_wheel(spec, seed, progress=progress)
-    return wheel_answer(
-        wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
+    return wheel_json(
+        wheel_answer(
+            wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
+        )
     )

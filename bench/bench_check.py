@@ -12,8 +12,9 @@ run), in-process, with the floor timed in the same run so the ratio is what to c
 
 ``check()`` adds the pattern code, the rank lookup per era, the playability mask, the sparse wins
 with their payouts, the totals per ticket (cost, won, best win, wins per rank) and the exact-combination
-lookup; ``payload()`` turns that into the API's JSON-ready answer (1,000 win rows listed). The cells
-per second of ``check()`` + ``payload()`` give the size answered directly by the API in about 0.2 s
+lookup; ``payload()`` turns that into the answer's values (1,000 win rows listed; the API then builds
+its response model from them, ``api.models.check``, not timed here). The cells per second of
+``check()`` + ``payload()`` give the size answered directly by the API in about 0.2 s
 (CHECK_DIRECT_MAX_CELLS). Target: ``check()`` under 1 s.
 """
 

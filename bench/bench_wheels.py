@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 from functools import partial
-from typing import Any
 
 import numpy as np
 
 from bench.common import Column, Measure, Report, add_results_argument, median_s, ratio
 from lottery import wheel_table
 from lottery.games import Game
-from lottery.wheel_answer import wheel_answer
+from lottery.wheel_answer import WheelAnswer, wheel_answer
 from lottery.wheels import WheelSpec, build_wheel, check_wheel, verify
 
 
@@ -100,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     report.finish(args.results_dir)
 
 
-def answer(spec: WheelSpec) -> dict[str, Any]:
+def answer(spec: WheelSpec) -> WheelAnswer:
     """What the API computes for a request: the table's wheel, checked, and its answer."""
     return wheel_answer(build_wheel(spec, 1), None, 0.0, 0.0)
 

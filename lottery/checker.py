@@ -15,10 +15,11 @@ before 2008 and its optional second draw are other games and are not checked. Pu
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -381,23 +382,117 @@ def exact_draws(
     return out
 
 
-def _era_json(s: Segment) -> dict[str, Any]:
-    return {
-        "from": s.era.start.isoformat(),
-        "until": s.end.isoformat() if s.end else None,
-        "draws": s.draws,
-        "bonus_max": s.era.bonus_max,
-        "patterns": {str(t.rank): t.label for t in s.era.tiers},
-    }
+@dataclass(slots=True)
+class Win:
+    """One win of a ticket: the draw's day, FDJ's rank, its pattern ('5+2') and payout."""
+
+    date: dt.date
+    rank: int
+    pattern: str
+    payout_cents: int | None  # per winner; None where FDJ published none
+
+
+@dataclass(slots=True)
+class EraSpan:
+    """The window's draws under one era's rules: its days, its bonus pool, its rank patterns."""
+
+    start: date
+    until: date | None  # the next era's start (exclusive), None for the current era
+    draws: int
+    bonus_max: int
+    patterns: dict[int, str]  # rank -> pattern ('5+2')
+
+
+@dataclass(slots=True)
+class Unplayable:
+    """An era of the window that a ticket cannot play, and why."""
+
+    start: date
+    until: date | None
+    draws: int
+    reason: str | None
+
+
+@dataclass(slots=True)
+class TicketResult:
+    """One ticket's complete totals over the window, with its wins listed while rows are left."""
+
+    index: int
+    numbers: list[int]  # sorted
+    bonus: list[int]  # sorted
+    draws_played: int
+    not_playable: tuple[Unplayable, ...]
+    cost_cents: int
+    unpriced_draws: int
+    price_sources: tuple[str, ...]
+    wins_count: int
+    wins_by_pattern: dict[str, int]  # pattern -> wins, summed over the eras
+    wins_without_payout: int
+    won_cents: int
+    net_cents: int
+    best_win: Win | None
+    exact_combination_drawn: list[date]  # over the full history
+    wins: list[Win]
+    wins_truncated: bool
+
+
+@dataclass(slots=True)
+class DrawSpan:
+    """The window's draws: how many, the first and last day, and its eras."""
+
+    count: int
+    first: date | None
+    last: date | None
+    eras: list[EraSpan]
+
+
+@dataclass(slots=True)
+class CheckTotals:
+    """Totals over every ticket."""
+
+    tickets: int
+    draws_played: int
+    cost_cents: int
+    unpriced_draws: int
+    won_cents: int
+    net_cents: int
+    wins: int
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """What a check found, as the API reports it (:func:`payload`)."""
+
+    game: Game
+    draws: DrawSpan
+    totals: CheckTotals
+    wins_listed: int
+    max_win_rows: int
+    tickets: list[TicketResult]
+
+
+@dataclass(slots=True)
+class CheckAnswer(CheckResult):
+    """:class:`CheckResult` with the window as asked, the data version, the time taken and the note."""
+
+    window: dict[str, object]
+    data_version: str
+    duration_ms: float
+    note: str
+
+
+def _era_span(s: Segment) -> EraSpan:
+    return EraSpan(s.era.start, s.end, s.draws, s.era.bonus_max, {t.rank: t.label for t in s.era.tiers})
 
 
 class _Reader:
-    """Turns an outcome's arrays into JSON pieces (labels and reasons computed once, not per ticket)."""
+    """Turns an outcome's arrays into the answer's pieces (labels and reasons computed once, not per
+    ticket)."""
 
     def __init__(self, outcome: CheckOutcome) -> None:
         self.o = outcome
         h = outcome.history
-        self.days = [d.isoformat() for d in h.dates.astype(object)]
+        self.days: list[date] = h.dates.astype(object).tolist()
         self.seg_of_draw = [0] * h.size
         for j, s in enumerate(outcome.segments):
             self.seg_of_draw[s.lo : s.hi] = [j] * s.draws
@@ -411,48 +506,43 @@ class _Reader:
                     onehot[j, rank, names.index(label)] = 1
         by_label = outcome.totals.by_rank.reshape(len(outcome.tickets), -1) @ onehot.reshape(-1, len(names))
         self.patterns = [{names[k]: n for k, n in enumerate(row) if n} for row in by_label.tolist()]
-        self._playable: dict[tuple[tuple[bool, ...], int], tuple[list[dict[str, Any]], list[str]]] = {}
+        self._playable: dict[
+            tuple[tuple[bool, ...], int], tuple[tuple[Unplayable, ...], tuple[str, ...]]
+        ] = {}
 
-    def win(self, draw: int, rank: int, payout: int) -> dict[str, Any]:
-        return {
-            "date": self.days[draw],
-            "rank": rank,
-            "pattern": self.labels[self.seg_of_draw[draw]][rank],
-            "payout_cents": None if payout < 0 else payout,
-        }
+    def win(self, draw: int, rank: int, payout: int) -> Win:
+        pattern = self.labels[self.seg_of_draw[draw]][rank]
+        return Win(self.days[draw], rank, pattern, None if payout < 0 else payout)
 
-    def best(self, key: int) -> dict[str, Any] | None:
+    def best(self, key: int) -> Win | None:
         if key < 0:
             return None
         draw, rank = key & ((1 << _DRAW_BITS) - 1), (key >> _DRAW_BITS) & 15
         return self.win(draw, rank, int(self.o.history.payouts[draw, rank]))
 
-    def playable(self, admitted: tuple[bool, ...], ticket: Ticket) -> tuple[list[dict[str, Any]], list[str]]:
+    def playable(
+        self, admitted: tuple[bool, ...], ticket: Ticket
+    ) -> tuple[tuple[Unplayable, ...], tuple[str, ...]]:
         """The eras a ticket cannot play (with the reason) and the price sources of those it plays;
         the same for every ticket with the same eras and the same largest bonus ball."""
         key = (admitted, max(ticket.bonus))
         if key not in self._playable:
             segs = self.o.segments
-            refused = [
-                {
-                    "from": s.era.start.isoformat(),
-                    "until": s.end.isoformat() if s.end else None,
-                    "draws": s.draws,
-                    "reason": refused_by(self.o.game, s.era, ticket),
-                }
+            refused = tuple(
+                Unplayable(s.era.start, s.end, s.draws, refused_by(self.o.game, s.era, ticket))
                 for s, ok in zip(segs, admitted, strict=True)
                 if not ok
-            ]
+            )
             sources = sorted({src for s, ok in zip(segs, admitted, strict=True) if ok for src in s.sources})
-            self._playable[key] = (refused, sources)
+            self._playable[key] = (refused, tuple(sources))
         return self._playable[key]
 
 
-def payload(outcome: CheckOutcome) -> dict[str, Any]:
-    """The JSON answer: the window's eras, totals over all tickets, and per ticket its complete
-    totals with its wins listed while the answer holds fewer than ``max_rows`` win rows."""
+def payload(outcome: CheckOutcome) -> CheckResult:
+    """The answer: the window's eras, totals over all tickets, and per ticket its complete totals
+    with its wins listed while the answer holds fewer than ``max_rows`` win rows."""
     read, segs, tot = _Reader(outcome), outcome.segments, outcome.totals
-    listed: dict[int, list[dict[str, Any]]] = {}
+    listed: dict[int, list[Win]] = {}
     for row in outcome.rows:
         listed.setdefault(row.ticket, []).append(read.win(row.draw, row.rank, row.payout))
     columns = zip(
@@ -471,61 +561,61 @@ def payload(outcome: CheckOutcome) -> dict[str, Any]:
         zip(outcome.tickets, columns, strict=True)
     ):
         wins = listed.get(i, [])
-        exact = outcome.exact.get(i, [])
         refused, sources = read.playable(tuple(admitted), t)
         tickets.append(
-            {
-                "index": i,
-                "numbers": sorted(t.numbers),
-                "bonus": sorted(t.bonus),
-                "draws_played": played,
-                "not_playable": refused,
-                "cost_cents": cost,
-                "unpriced_draws": unpriced,
-                "price_sources": sources,
-                "wins_count": wins_count,
-                "wins_by_pattern": read.patterns[i],
-                "wins_without_payout": unpaid,
-                "won_cents": won,
-                "net_cents": won - cost,
-                "best_win": read.best(best),
-                "exact_combination_drawn": [d.isoformat() for d in exact],
-                "wins": wins,
-                "wins_truncated": len(wins) < wins_count,
-            }
+            TicketResult(
+                index=i,
+                numbers=sorted(t.numbers),
+                bonus=sorted(t.bonus),
+                draws_played=played,
+                not_playable=refused,
+                cost_cents=cost,
+                unpriced_draws=unpriced,
+                price_sources=sources,
+                wins_count=wins_count,
+                wins_by_pattern=read.patterns[i],
+                wins_without_payout=unpaid,
+                won_cents=won,
+                net_cents=won - cost,
+                best_win=read.best(best),
+                exact_combination_drawn=outcome.exact.get(i, []),
+                wins=wins,
+                wins_truncated=len(wins) < wins_count,
+            )
         )
     days = read.days
-    return {
-        "game": outcome.game.value,
-        "draws": {
-            "count": outcome.history.size,
-            "first": days[0] if days else None,
-            "last": days[-1] if days else None,
-            "eras": [_era_json(s) for s in segs],
-        },
-        "totals": {
-            "tickets": len(outcome.tickets),
-            "draws_played": int(tot.played.sum()),
-            "cost_cents": int(tot.cost.sum()),
-            "unpriced_draws": int(tot.unpriced.sum()),
-            "won_cents": int(tot.won.sum()),
-            "net_cents": int(tot.won.sum() - tot.cost.sum()),
-            "wins": int(tot.wins.sum()),
-        },
-        "wins_listed": len(outcome.rows),
-        "max_win_rows": outcome.max_rows,
-        "tickets": tickets,
-    }
+    return CheckResult(
+        game=outcome.game,
+        draws=DrawSpan(
+            count=outcome.history.size,
+            first=days[0] if days else None,
+            last=days[-1] if days else None,
+            eras=[_era_span(s) for s in segs],
+        ),
+        totals=CheckTotals(
+            tickets=len(outcome.tickets),
+            draws_played=int(tot.played.sum()),
+            cost_cents=int(tot.cost.sum()),
+            unpriced_draws=int(tot.unpriced.sum()),
+            won_cents=int(tot.won.sum()),
+            net_cents=int(tot.won.sum() - tot.cost.sum()),
+            wins=int(tot.wins.sum()),
+        ),
+        wins_listed=len(outcome.rows),
+        max_win_rows=outcome.max_rows,
+        tickets=tickets,
+    )
 
 
 def answer(
-    outcome: CheckOutcome, window: dict[str, Any], data_version: str, started: float
-) -> dict[str, Any]:
-    """The API's answer: the window as asked, the data version, :func:`payload`, the time taken."""
-    return {
-        "window": window,
-        "data_version": data_version,
-        **payload(outcome),
-        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-        "note": NOTE,
-    }
+    outcome: CheckOutcome, window: dict[str, object], data_version: str, started: float
+) -> CheckAnswer:
+    """The API's answer: :func:`payload`, the window as asked, the data version, the time taken."""
+    result = payload(outcome)
+    return CheckAnswer(
+        **{f.name: getattr(result, f.name) for f in fields(CheckResult)},
+        window=window,
+        data_version=data_version,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        note=NOTE,
+    )

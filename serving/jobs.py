@@ -98,7 +98,6 @@ class JobStore:
         self._claim = client.register_script(job_scripts.CLAIM)
         self._heartbeat = client.register_script(job_scripts.HEARTBEAT)
         self._finish = client.register_script(job_scripts.FINISH)
-        self._resolve = client.register_script(job_scripts.RESOLVE)
 
     def _args(self, deadlines: JobDeadlines | None, *extra: object) -> list[object]:
         return _script_args(self.ttl_s, deadlines, *extra)
@@ -143,19 +142,6 @@ class JobStore:
             args += generation.script_args()
         return _decode(self._finish(keys=keys, args=args))
 
-    def resolve(
-        self,
-        task_id: str,
-        deadlines: JobDeadlines,
-        backend_state: str = "",
-        backend_error: str = "",
-    ) -> JobRecord | None:
-        """The record as the API reports it, after settling what the backend or the clock decided."""
-        flat = self._resolve(
-            keys=[job_key(task_id)], args=self._args(deadlines, backend_state, backend_error)
-        )
-        return _parse_flat(flat)
-
     def get(self, task_id: str) -> JobRecord | None:
         """The record as stored (no transition), or None if missing, expired or incomplete."""
         raw = {_decode(k): _decode(v) for k, v in self.client.hgetall(job_key(task_id)).items()}
@@ -167,8 +153,8 @@ class JobStore:
 
 
 class AsyncJobReader:
-    """:meth:`JobStore.resolve` on an asyncio client: the API's status reads without a thread hop
-    (the same script, so the same transitions)."""
+    """The job records as the API reports them, on an asyncio client: its every status read
+    (``api.routes.generation.read_task_state``), without a thread hop."""
 
     def __init__(self, client: aioredis.Redis, ttl_s: int) -> None:
         self.ttl_s = ttl_s
@@ -177,7 +163,9 @@ class AsyncJobReader:
     async def resolve(
         self, task_id: str, deadlines: JobDeadlines, backend_state: str = "", backend_error: str = ""
     ) -> JobRecord | None:
-        """The record as the API reports it (see :meth:`JobStore.resolve`)."""
+        """The record as the API reports it, after settling what the backend (``backend_state``,
+        ``backend_error``: its final outcome, '' if none yet) or the clock (``deadlines``) decided;
+        None when there is no valid record."""
         flat = await self._resolve(
             keys=[job_key(task_id)],
             args=_script_args(self.ttl_s, deadlines, backend_state, backend_error),

@@ -19,8 +19,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
-from api.errors import ErrorBody, NotFoundError
-from api.routes.generation import Accepted, queue_job, task_state
+from api.errors import NotFoundError
+from api.models.check import CheckAnswerOut, check_out
+from api.responses import error, posted_body
+from api.routes.generation import Accepted, queue_job, read_task_state
 from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
 from lottery.checker import (
@@ -88,11 +90,11 @@ class Prepared:
         return len(self.tickets) * self.window.size
 
 
-def _generation_tickets(state: AppState, game: Game, task_id: str) -> list[Ticket]:
+async def _generation_grids(state: AppState, game: Game, task_id: str) -> list[Any]:
     """The grids of a finished generation (404 unknown, 409 not finished, 422 not a generation)."""
     loc = ("body", "task_id")
     try:
-        status = task_state(state, game, task_id)
+        status = await read_task_state(state, game, task_id)
     except NotFoundError as exc:
         raise CheckRequestError([(loc, exc.message)], status=404) from None
     if status.state != "SUCCESS":
@@ -103,17 +105,24 @@ def _generation_tickets(state: AppState, game: Game, task_id: str) -> list[Ticke
     grids = (status.result or {}).get("grids")
     if not isinstance(grids, list):
         raise CheckRequestError([(loc, f"task {task_id!r} is not a grid generation")])
-    return [Ticket(tuple(g["numbers"]), tuple(g["bonus"])) for g in grids]
+    return grids
 
 
-def prepare(state: AppState, game: Game, body: CheckRequest) -> Prepared:
-    """Every reason the check can never succeed, as 4xx, before anything is computed or queued.
-
-    Blocking (snapshot reads, the job store): run it in a worker thread."""
+async def prepare(state: AppState, game: Game, body: CheckRequest) -> Prepared:
+    """Every reason the check can never succeed, as 4xx, before anything is computed or queued:
+    the window's bounds, the generation named by ``task_id`` (its state read on the event loop),
+    then the tickets against the window's draws (:func:`_prepared`, in a worker thread)."""
     body.window.validated()
     check_max("last", body.window.last, state.settings.api_max_last)
-    if body.task_id is not None:
-        tickets = _generation_tickets(state, game, body.task_id)
+    grids = await _generation_grids(state, game, body.task_id) if body.task_id is not None else None
+    return await run_in_threadpool(_prepared, state, game, body, grids)
+
+
+def _prepared(state: AppState, game: Game, body: CheckRequest, grids: list[Any] | None) -> Prepared:
+    """The tickets (the body's, or a generation's ``grids``) checked against the deployment's limit
+    and the window's draws. Blocking (snapshot reads): run it in a worker thread."""
+    if grids is not None:
+        tickets = [Ticket(tuple(g["numbers"]), tuple(g["bonus"])) for g in grids]
     else:
         tickets = [Ticket(tuple(t.numbers), tuple(t.bonus)) for t in body.tickets or []]
     limit = state.settings.api_max_check_tickets
@@ -143,8 +152,8 @@ def prepare(state: AppState, game: Game, body: CheckRequest) -> Prepared:
     return Prepared(tickets, history, window, segs, view.manifest.version(game))
 
 
-def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int) -> dict[str, Any]:
-    """The check itself and its JSON answer."""
+def run_check(prepared: Prepared, window: StatsFilter, max_rows: int) -> CheckAnswerOut:
+    """The check itself and its answer (its response model built here, in the worker thread)."""
     started = time.perf_counter()
     outcome = check(
         prepared.window,
@@ -153,25 +162,25 @@ def run_check(game: Game, prepared: Prepared, window: StatsFilter, max_rows: int
         segs=prepared.segments,
         max_rows=max_rows,
     )
-    return answer(outcome, window.public(), prepared.data_version, started)
+    return check_out(answer(outcome, window.public(), prepared.data_version, started))
 
 
 @router.post(
     "/check",
+    response_model=CheckAnswerOut,
     responses={
         200: {"description": "The check's result: per ticket its wins per draw and its totals"},
         202: {"model": Accepted, "description": "A large check, queued: poll status_url"},
-        400: {"description": "Body that cannot be decoded"},
-        404: {"model": ErrorBody, "description": "Unknown game, or unknown generation task_id"},
-        409: {"model": ErrorBody, "description": "The generation named by task_id is not finished"},
-        413: {"model": ErrorBody, "description": "Request body too large"},
-        422: {"model": ErrorBody, "description": "Tickets or window invalid, or more than the whole budget"},
-        429: {"model": ErrorBody, "description": "The client's check budget is spent; see Retry-After"},
-        503: {"model": ErrorBody, "description": "No snapshot yet, or broker or job store unreachable"},
+        **posted_body(invalid="Tickets or window invalid, or more than the whole budget", budget="check"),
+        404: error("Unknown game, or unknown generation task_id"),
+        409: error("The generation named by task_id is not finished"),
+        503: error("No snapshot yet, or broker or job store unreachable"),
     },
     summary="What tickets would have won over past draws",
 )
-async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, request: Request) -> JSONResponse:
+async def check_tickets(
+    game: GameDep, state: StateDep, body: CheckRequest, request: Request
+) -> CheckAnswerOut | JSONResponse:
     """Check tickets (or a finished generation's grids, by ``task_id``) against the window's draws.
 
     Each ticket plays only the draws whose rules admit it; wins are listed per draw with FDJ's payout,
@@ -179,16 +188,13 @@ async def check_tickets(game: GameDep, state: StateDep, body: CheckRequest, requ
     CHECK_DIRECT_MAX_CELLS tickets x draws are queued: 202 with ``status_url``. Either way the
     tickets x draws are charged to the client's check budget (API_BUDGET_CHECK_CELLS)."""
     try:
-        prepared = await run_in_threadpool(prepare, state, game, body)
+        prepared = await prepare(state, game, body)
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc
     settings = state.settings
     await state.budgets.check.spend(client_of(request.scope), prepared.cells, "tickets")
     if prepared.cells <= settings.check_direct_max_cells:
-        answer = await run_in_threadpool(
-            run_check, game, prepared, body.window, settings.api_check_max_win_rows
-        )
-        return JSONResponse(answer)
+        return await run_in_threadpool(run_check, prepared, body.window, settings.api_check_max_win_rows)
     kwargs = {
         "game": game.value,
         "tickets": [[list(t.numbers), list(t.bonus)] for t in prepared.tickets],

@@ -12,7 +12,6 @@ import anyio
 import anyio.to_thread
 import kombu.exceptions
 import redis
-from celery.result import AsyncResult
 from fastapi import Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter
@@ -20,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.budgets import client_of
 from api.deps import GameDep, StateDep, check_max
-from api.errors import ErrorBody, NotFoundError
+from api.errors import NotFoundError
+from api.responses import error, posted_body
 from api.routing import game_router
 from api.state import AppState, ServiceUnavailableError
 from lottery.games import Game
@@ -104,11 +104,8 @@ def _check(game: Game, body: GenerateRequest, state: AppState) -> None:
     status_code=202,
     response_model=Accepted,
     responses={
-        400: {"description": "Body that cannot be decoded"},
-        413: {"model": ErrorBody, "description": "Request body too large"},
-        422: {"model": ErrorBody, "description": "A parameter out of range, or more than a whole budget"},
-        429: {"model": ErrorBody, "description": "The client's generation budget is spent; see Retry-After"},
-        503: {"model": ErrorBody, "description": "Broker or job store unreachable"},
+        **posted_body(invalid="A parameter out of range, or more than a whole budget", budget="generation"),
+        503: error("Broker or job store unreachable"),
     },
     summary="Queue a generation of grids",
 )
@@ -229,10 +226,17 @@ def _outcome(celery_state: str, info: Any) -> tuple[str, str]:
     return (celery_state, "") if celery_state == "SUCCESS" else ("", "")
 
 
-def _backend_outcome(result: AsyncResult) -> tuple[str, str]:
-    """The final outcome the result backend holds for ``result`` ('' if none yet)."""
-    celery_state = result.state
-    return _outcome(celery_state, result.info if celery_state == "FAILURE" else None)
+async def _backend_meta(state: AppState, task_id: str) -> tuple[str, Any]:
+    """The result backend's state and result of ``task_id`` as Celery decodes them (``PENDING`` and
+    None while it holds nothing): read by key on the asyncio client when the backend is Redis, else
+    by Celery's own (blocking) read in a worker thread."""
+    backend = state.celery.backend
+    if state.results is None:
+        meta = await run_in_threadpool(backend.get_task_meta, task_id)
+    else:
+        raw = await state.results.get(backend.get_key_for_task(task_id))
+        meta = backend.decode_result(raw) if raw else {"status": "PENDING", "result": None}
+    return meta["status"], meta["result"]
 
 
 def _not_found(game: Game, task_id: str) -> NotFoundError:
@@ -260,44 +264,24 @@ def _wants_result(game: Game, job: JobRecord | None) -> bool:
     return job is not None and job.game == game.value and job.state == "SUCCESS"
 
 
-def task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
-    """A job's state (generation or check; 404 unknown): the job record decides, the result backend
-    only settles it and holds the result. Blocking (see :func:`read_task_state` for the event loop).
+async def read_task_state(state: AppState, game: Game, task_id: str) -> TaskStatus:
+    """A job's state (generation, check or wheel; 404 unknown or another game's): the job record
+    decides, the result backend only settles it and holds the result. The one reader of job states:
+    the route, the fast path (api/fastpath.py) and the checker's ``task_id`` all await it. Raises
+    :class:`NotFoundError` and Redis errors.
 
     States never go backwards: the record moves PENDING < STARTED < PROGRESS < SUCCESS | FAILURE,
     terminal states are written once, and SUCCESS is written only after the result is stored.
     """
-    deadlines = JobDeadlines.from_settings(state.settings)
-    result = AsyncResult(task_id, app=state.celery)
-    outcome, reason = _backend_outcome(result)
-    job = state.jobs.resolve(task_id, deadlines, outcome, reason)
-    info = None
-    if _wants_result(game, job):
-        info = result.info if outcome == "SUCCESS" else AsyncResult(task_id, app=state.celery).info
-    return _reported(game, task_id, job, info)
-
-
-async def read_task_state(state: AppState, game: Game, task_id: str) -> TaskStatus | None:
-    """:func:`task_state` on the event loop (the same reads and script on asyncio clients, the same
-    answer), or None when this process has no asyncio client for its result backend (not Redis).
-    Raises what :func:`task_state` raises (404, Redis errors)."""
-    if state.results is None or state.job_reader is None:
-        return None
-    results, backend = state.results, state.celery.backend
-    key = backend.get_key_for_task(task_id)
-
-    async def meta() -> dict[str, Any]:  # Celery's own decoding of what AsyncResult would read
-        raw = await results.get(key)
-        return backend.decode_result(raw) if raw else {"status": "PENDING", "result": None}
-
-    found = await meta()
-    outcome, reason = _outcome(found["status"], found["result"])
+    celery_state, info = await _backend_meta(state, task_id)
+    outcome, reason = _outcome(celery_state, info)
     deadlines = JobDeadlines.from_settings(state.settings)
     job = await state.job_reader.resolve(task_id, deadlines, outcome, reason)
-    info = None
+    result = None
     if _wants_result(game, job):
-        info = found["result"] if outcome == "SUCCESS" else (await meta())["result"]
-    return _reported(game, task_id, job, info)
+        # the record turned SUCCESS after the backend was read: the result is stored by now
+        result = info if outcome == "SUCCESS" else (await _backend_meta(state, task_id))[1]
+    return _reported(game, task_id, job, result)
 
 
 STATUS_JSON = TypeAdapter(TaskStatus)
@@ -311,7 +295,7 @@ def status_body(status: TaskStatus) -> bytes:
 @router.get(
     "/task-status/{task_id}",
     response_model=TaskStatus,
-    responses={404: {"model": ErrorBody, "description": "Unknown or expired task id"}},
+    responses={404: error("Unknown or expired task id")},
     summary="State, live progress and result of a generation",
 )
 async def task_status(
@@ -319,6 +303,6 @@ async def task_status(
 ) -> TaskStatus:
     """PENDING, STARTED, PROGRESS (with done/total), SUCCESS (with the grids) or FAILURE (with a reason)."""
     try:
-        return await run_in_threadpool(task_state, state, game, task_id)
+        return await read_task_state(state, game, task_id)
     except (redis.RedisError, OSError) as exc:
         raise ServiceUnavailableError(f"the job store or result backend is unreachable: {exc}") from exc

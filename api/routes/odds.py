@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from api.cached import cached_responses, serve_cached
+from api import responses
+from api.cached import serve_cached
 from api.deps import GameDep, StateDep
 from api.routing import game_router
 from lottery.games import DrawKind, era_on
@@ -21,7 +22,7 @@ router = game_router()
 @router.get(
     "/odds",
     response_class=Response,
-    responses=cached_responses(OddsAnswer, "Odds and value"),
+    responses=responses.cached(OddsAnswer, "Odds and value"),
     summary="Exact odds per rank, FDJ's mean and median payouts and the expected return per euro on a day",
 )
 async def odds(

@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CursorDep, GameDep, StateDep
-from api.errors import ErrorBody, NotFoundError
+from api.errors import NotFoundError
 from api.outer import report_csp
+from api.responses import error
 from api.routing import game_router
 from api.state import ServiceUnavailableError
 from lottery.backtest import StrategyBacktest, judge_backtest
@@ -123,7 +124,7 @@ class PerformanceMetrics(BaseModel):
 @router.get(
     "/performance-metrics",
     response_model=PerformanceMetrics,
-    responses={503: {"model": ErrorBody, "description": "Redis (the metrics store) unreachable"}},
+    responses={503: error("Redis (the metrics store) unreachable")},
     summary="Cache, Redis, generation and back-test figures",
 )
 def performance_metrics(
@@ -191,7 +192,7 @@ def performance_metrics(
     response_class=Response,
     responses={
         200: {"content": {"text/html": {}, "text/markdown": {}}},
-        404: {"model": ErrorBody, "description": "No report yet"},
+        404: error("No report yet"),
     },
     summary="The latest weekly report (HTML, or Markdown with format=markdown)",
 )

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from api.cached import cached_responses, serve_cached
+from api import responses
+from api.cached import serve_cached
 from api.deps import GameDep, StateDep, check_max
 from api.routing import game_router
 from lottery.stats.models import FullStats, InvalidFilterError, IsoDate, NoDrawsError, QuickStats, StatsFilter
@@ -26,7 +27,7 @@ Month = Annotated[int | None, Query(ge=1, le=12, description="Month 1-12 (needs 
 @router.get(
     "/quick-stats",
     response_class=Response,
-    responses=cached_responses(QuickStats, "Quick stats"),
+    responses=responses.cached(QuickStats, "Quick stats"),
     summary="Quick statistics of a window (all history, a year, a month)",
 )
 async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: Month = None) -> Response:
@@ -44,7 +45,7 @@ async def quick_stats(game: GameDep, state: StateDep, year: Year = None, month: 
 @router.get(
     "/stats",
     response_class=Response,
-    responses=cached_responses(FullStats, "Full stats"),
+    responses=responses.cached(FullStats, "Full stats"),
     summary="Full statistics of a window",
 )
 async def full_stats(
@@ -73,7 +74,7 @@ async def full_stats(
 @router.get(
     "/draws",
     response_class=Response,
-    responses={200: {"model": DrawPage}},
+    responses=responses.body(DrawPage),
     summary="Draws with their prize tiers, newest first",
 )
 async def draws(
@@ -123,7 +124,7 @@ async def draws(
 @router.get(
     "/draws/latest",
     response_class=Response,
-    responses={200: {"model": DrawRecord}},
+    responses=responses.body(DrawRecord),
     summary="The latest draw with its prize tiers",
 )
 async def latest_draw(game: GameDep, state: StateDep) -> Response:

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from api.cached import cached_responses, serve_cached
+from api import responses
+from api.cached import serve_cached
 from api.deps import GameDep, StateDep
 from api.routing import game_router
 from lottery.games import ERAS, current_era
@@ -24,7 +25,7 @@ MAX_BALL = max(max(era.numbers_max, era.bonus_max) for era in ERAS)
 @router.get(
     "/trends",
     response_class=Response,
-    responses=cached_responses(TrendsOut, "Trends"),
+    responses=responses.cached(TrendsOut, "Trends"),
     summary="Statistics over time: per year or rolling window, chi-square p, weekly back-test verdicts",
 )
 async def trends(

@@ -6,7 +6,7 @@ import math
 import secrets
 import time
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.budgets import client_of
 from api.deps import GameDep, StateDep
-from api.errors import ErrorBody
+from api.models.wheel import WheelAnswerOut, wheel_out
+from api.responses import posted_body
 from api.routes.generation import Accepted, queue_job
 from api.routing import game_router
 from lottery.games import Game
@@ -67,29 +68,31 @@ def check(game: Game, body: WheelRequest, max_search_s: float) -> WheelSpec:
     )
 
 
-def compute(spec: WheelSpec, seed: int) -> dict[str, Any]:
-    """Build and verify the wheel, priced at today's ticket price."""
+def compute(spec: WheelSpec, seed: int) -> WheelAnswerOut:
+    """Build and verify the wheel, priced at today's ticket price (its response model built here,
+    in the worker thread)."""
     started = time.perf_counter()
     wheel = build_wheel(spec, seed)
-    return wheel_answer(
-        wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
+    return wheel_out(
+        wheel_answer(
+            wheel, price_on(spec.game, date.today()), time.perf_counter() - started, estimate_seconds(spec)
+        )
     )
 
 
 @router.post(
     "/wheel",
-    response_model=None,
+    response_model=WheelAnswerOut,
     responses={
         200: {"description": "The verified wheel (a search estimated under WHEEL_INLINE_MAX_S)"},
         202: {"model": Accepted, "description": "Queued: poll status_url (task-status) for progress"},
-        400: {"description": "Body that cannot be decoded"},
-        413: {"model": ErrorBody, "description": "Request body too large"},
-        422: {"model": ErrorBody, "description": "Numbers or guarantee invalid, or more than a whole budget"},
-        429: {"model": ErrorBody, "description": "The client's wheel budget is spent; see Retry-After"},
+        **posted_body(invalid="Numbers or guarantee invalid, or more than a whole budget", budget="wheel"),
     },
     summary="Build an abbreviated wheel with a verified guarantee",
 )
-async def wheel(game: GameDep, state: StateDep, body: WheelRequest, request: Request) -> JSONResponse:
+async def wheel(
+    game: GameDep, state: StateDep, body: WheelRequest, request: Request
+) -> WheelAnswerOut | JSONResponse:
     """Tickets whose guarantee "match if if_drawn" is checked over every if_drawn-subset of your
     numbers, with their cost, the proven lower bound, the full wheel's size and the odds.
 
@@ -102,7 +105,7 @@ async def wheel(game: GameDep, state: StateDep, body: WheelRequest, request: Req
     await state.budgets.wheel.spend(client_of(request.scope), estimate_ms, "guarantee")
     seed = body.seed if body.seed is not None else secrets.randbits(63)
     if estimate_seconds(spec) <= settings.wheel_inline_max_s:
-        return JSONResponse(await run_in_threadpool(compute, spec, seed))
+        return await run_in_threadpool(compute, spec, seed)
     kwargs = {
         "game": game.value,
         "numbers": list(spec.numbers),

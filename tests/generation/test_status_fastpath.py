@@ -47,13 +47,14 @@ def route_only(api: TestClient) -> Iterator[None]:
 
 @contextmanager
 def fast_path_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Requests in this block fail (500) if they reach the route's reader."""
+    """Requests in this block fail (500) if they reach the route's reader (the route looks
+    ``read_task_state`` up in its module; the fast path holds the reference it imported)."""
 
     def route_reached(*args: Any) -> None:
         raise AssertionError("the route answered, not the fast path")
 
     with monkeypatch.context() as m:
-        m.setattr(generation, "task_state", route_reached)
+        m.setattr(generation, "read_task_state", route_reached)
         yield
 
 
@@ -161,3 +162,30 @@ def test_a_result_backend_out_of_reach_is_the_routes_503(gen_settings: Settings)
         served, routed = both(api, "/api/euromillions/task-status/some-job")
     assert served.status_code == routed.status_code == 503
     assert served.json()["detail"] == routed.json()["detail"]
+
+
+def test_a_result_backend_that_is_not_redis_gives_the_same_answers(gen_settings: Settings) -> None:
+    """Without an asyncio client for the result backend, the one reader reads it through Celery
+    (in a worker thread): the same states, the stored result, the same bytes with or without the
+    fast path."""
+    memory = Settings(**{**gen_settings.model_dump(), "celery_result_backend": "cache+memory://"})
+    jobs = JobStore(redis.Redis.from_url(memory.redis_url), memory.cache_ttl_generation_s)
+    deadlines = JobDeadlines.from_settings(memory)
+    for task_id in ("memory-pending", "memory-done", "memory-crashed"):
+        jobs.create(task_id, "euromillions", "random", 2, queued_ttl_s=60)
+    grids = {"grids": [{"numbers": [1, 2, 3, 4, 5], "bonus": [1, 2]}]}
+    with TestClient(create_app(memory)) as api:
+        state = api.app.state.lotostats  # type: ignore[attr-defined]
+        assert state.results is None
+        assert jobs.claim("memory-done", "w1", deadlines) == "claimed"
+        state.celery.backend.store_result("memory-done", grids, "SUCCESS")
+        assert jobs.finish("memory-done", "w1", "SUCCESS", deadlines) == "SUCCESS"
+        state.celery.backend.store_result("memory-crashed", ZeroDivisionError("boom"), "FAILURE")
+        expected = {"memory-pending": "PENDING", "memory-done": "SUCCESS", "memory-crashed": "FAILURE"}
+        for task_id, want in expected.items():
+            served, routed = both(api, f"/api/euromillions/task-status/{task_id}")
+            assert_same(served, routed)
+            assert served.json()["state"] == want, served.json()
+        assert api.get("/api/euromillions/task-status/memory-done").json()["result"] == grids
+        assert "ZeroDivisionError" in api.get("/api/euromillions/task-status/memory-crashed").json()["error"]
+        assert api.get("/api/loto/task-status/memory-done").status_code == 404

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
 
+from api.models.check import check_json
 from lottery.checker import (
+    CheckOutcome,
     DrawHistory,
     Ticket,
+    answer,
     bonus_matches,
     check,
-    payload,
     rank_table,
     segments,
     ticket_problems,
@@ -45,6 +48,11 @@ def history(
         bonus=np.array([b for _, _, b in draws], dtype=np.int16),
         payouts=payouts,
     )
+
+
+def payload(outcome: CheckOutcome) -> dict[str, Any]:
+    """The checker's answer as the API sends it (``api.models.check``): the JSON these tests pin."""
+    return check_json(answer(outcome, {}, "test", 0.0))
 
 
 def slow_rank(game: Game, day: date, numbers: tuple[int, ...], bonus: tuple[int, ...], t: Ticket) -> int:

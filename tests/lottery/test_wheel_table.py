@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from api.models.wheel import wheel_json
 from lottery import wheel_table
 from lottery.games import Game
 from lottery.wheel_answer import wheel_answer
@@ -114,7 +115,7 @@ def test_relabel_is_a_bijection_of_the_points() -> None:
 
 def test_answer_carries_size_bound_and_best_known() -> None:
     spec = check_wheel(Game.EUROMILLIONS, list(range(1, 11)), 4, 4, bonus=[1, 2, 3])
-    answer = wheel_answer(build_wheel(spec, seed=1), None, 0.0, 0.0)
+    answer = wheel_json(wheel_answer(build_wheel(spec, seed=1), None, 0.0, 0.0))
     assert answer["main_tickets"] == 51
     assert answer["lower_bound"]["value"] == 50
     assert answer["best_known"] == {

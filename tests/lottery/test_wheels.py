@@ -9,6 +9,7 @@ from math import comb
 import numpy as np
 import pytest
 
+from api.models.wheel import wheel_json
 from lottery.games import Game, current_era
 from lottery.wheel_answer import wheel_answer
 from lottery.wheels import (
@@ -129,7 +130,7 @@ def test_answer_states_cost_bound_and_same_odds_per_euro() -> None:
     spec = check_wheel(Game.EUROMILLIONS, picked(10), 3, 4, bonus=[2, 5, 9])
     wheel = build_wheel(spec, seed=1)
     price = price_on(Game.EUROMILLIONS, date.today())
-    answer = wheel_answer(wheel, price, 0.1, 0.2)
+    answer = wheel_json(wheel_answer(wheel, price, 0.1, 0.2))  # as the API sends it
     assert answer["bonus_choices"] == 3  # 3 stars given, 2 per ticket: crossed with C(3,2)
     assert answer["count"] == 3 * len(wheel.tickets)
     assert {tuple(t["bonus"]) for t in answer["tickets"]} == {(2, 5), (2, 9), (5, 9)}
@@ -187,7 +188,7 @@ def test_search_alone_still_builds_verified_wheels(n: int, t: int, m: int) -> No
 
 def test_loto_tickets_use_the_chance_number() -> None:
     spec = check_wheel(Game.LOTO, [1, 5, 9, 13, 17, 21, 25, 29], 2, 3, bonus=[7])
-    answer = wheel_answer(build_wheel(spec, seed=5), None, 0.0, 0.0)
+    answer = wheel_json(wheel_answer(build_wheel(spec, seed=5), None, 0.0, 0.0))
     assert current_era(Game.LOTO).bonus_count == 1
     assert all(t["bonus"] == [7] for t in answer["tickets"])
     assert answer["cost"] is None  # no price given: no cost claimed
