@@ -1,7 +1,9 @@
-"""End to end: the Dagster CLI materialises everything from an FDJ directory into a fresh warehouse."""
+"""End to end: the Dagster CLI materialises everything from an FDJ directory into a fresh warehouse;
+the history location's partitioned assets are refused without a partition."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lottery.games import Game
 from tests.conftest import PROJECT_ROOT
 
 DAGSTER = PROJECT_ROOT / ".venv" / "bin" / "dagster"
@@ -17,7 +20,8 @@ DAGSTER = PROJECT_ROOT / ".venv" / "bin" / "dagster"
 
 @pytest.mark.slow
 def test_cli_materialise_everything(fixture_dir: Path, tmp_path: Path, redis_url: str) -> None:
-    """`dagster asset materialize --select '*'` loads the excerpts; all 8 ingest checks pass."""
+    """`dagster asset materialize --select '*'` loads the excerpts; all 8 ingest checks pass; the main
+    location has no partitioned asset, so '*' runs everything, the trends included."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")  # as scripts/run.sh does
@@ -30,15 +34,7 @@ def test_cli_materialise_everything(fixture_dir: Path, tmp_path: Path, redis_url
         "SERVING_DIR": str(tmp_path / "serving"),
         "REDIS_URL": redis_url,
     }
-    proc = subprocess.run(
-        [str(DAGSTER), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    proc = _materialize(env, "-m", "pipelines.definitions", "--select", "*")
     log = proc.stdout + proc.stderr
     for asset in ("euromillions_draws", "loto_draws"):
         assert f'Finished execution of step "{asset}"' in log, log[-3000:]
@@ -67,4 +63,30 @@ def test_cli_materialise_everything(fixture_dir: Path, tmp_path: Path, redis_url
             "FROM ingest_log"
         ).fetchone() == (12, 12, 44, 0)
         assert con.execute("SELECT count(*) FROM rejects").fetchone() == (0,)
+        assert con.execute("SELECT DISTINCT game FROM trend_chi_square ORDER BY 1").fetchall() == [
+            ("euromillions",),
+            ("loto",),
+        ]
+    for game in Game:
+        assert f'Finished execution of step "{game.value}_trends"' in log
+    serving = tmp_path / "serving"
+    manifest = json.loads((serving / "manifest.json").read_text())
+    with duckdb.connect(str(serving / manifest["snapshot"]), read_only=True) as snap:
+        assert snap.execute("SELECT count(*) FROM trend_balls").fetchone()[0] > 0
     assert proc.returncode == 0, log[-3000:]
+    # The partitioned assets of the history location are refused when asked for without a range.
+    proc = _materialize(env, "-m", "pipelines.history", "--select", "*")
+    assert proc.returncode != 0
+    assert "Asset has partitions, but no '--partition' option was provided" in proc.stdout + proc.stderr
+
+
+def _materialize(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(DAGSTER), "asset", "materialize", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )

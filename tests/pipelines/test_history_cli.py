@@ -106,30 +106,3 @@ def test_partition_range_backfills_exactly_those_snapshot_dates(tmp_path: Path, 
         assert con.execute(
             "SELECT DISTINCT game FROM stats_snapshots WHERE snapshot_date = DATE '2025-01-10' ORDER BY 1"
         ).fetchall() == [("euromillions",), ("loto",)]
-
-
-@pytest.mark.slow
-def test_select_star_of_the_main_location_still_runs_without_a_partition(
-    fixture_dir: Path, tmp_path: Path, redis_url: str
-) -> None:
-    """The main location has no partitioned asset: '*' materialises everything, the trends included."""
-    warehouse = tmp_path / "w.duckdb"
-    env = {**_env(tmp_path, warehouse, redis_url), "FDJ_SOURCE": str(fixture_dir)}
-    proc = _materialize(env, "-m", "pipelines.definitions", "--select", "*")
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-3000:]
-    for game in Game:
-        assert f'Finished execution of step "{game.value}_trends"' in log
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT DISTINCT game FROM trend_chi_square ORDER BY 1").fetchall() == [
-            ("euromillions",),
-            ("loto",),
-        ]
-    serving = tmp_path / "serving"
-    manifest = json.loads((serving / "manifest.json").read_text())
-    with duckdb.connect(str(serving / manifest["snapshot"]), read_only=True) as snap:
-        assert snap.execute("SELECT count(*) FROM trend_balls").fetchone()[0] > 0
-    # The partitioned assets are refused in that command only when asked for without a range.
-    proc = _materialize(env, "-m", "pipelines.history", "--select", "*")
-    assert proc.returncode != 0
-    assert "Asset has partitions, but no '--partition' option was provided" in proc.stdout + proc.stderr
